@@ -59,6 +59,8 @@ export interface Socket {
   owner: OwnerVisibility;
   /** Why the owner is hidden, and what to do about it. Set only when owner === 'hidden'. */
   hiddenReason?: string;
+  /** What is (probably) running here: from the owner's command line, our developer list, or IANA. */
+  service: ServiceLabel | null;
 }
 
 export interface ProcessInfo {
@@ -128,6 +130,7 @@ export interface Snapshot {
   sockets: Socket[];
   /** Every process that owns at least one socket. */
   processes: Map<number, ProcessInfo>;
+  conflicts: Conflict[];
   issues: CollectionIssue;
   /** Whether the collector could see every process's sockets (root / elevated). */
   elevated: boolean;

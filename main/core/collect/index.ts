@@ -1,0 +1,50 @@
+// Picks the best collector for this OS, and falls back to systeminformation when it cannot run.
+import type { Collector, CollectOptions, RawCollection } from './types.js';
+import { LinuxCollector } from './linux.js';
+
+export function createCollector(platform: NodeJS.Platform = process.platform): Collector {
+  if (platform === 'linux') return withFallback(new LinuxCollector());
+  if (platform === 'darwin') return lazy('darwin-lsof', async () => new (await import('./darwin.js')).DarwinCollector());
+  if (platform === 'win32') return lazy('win32-netstat', async () => new (await import('./win32.js')).Win32Collector());
+  return lazy('systeminformation', async () => new (await import('./fallback.js')).FallbackCollector());
+}
+
+/** Load OS-specific collectors on first use so the CLI's start-up only pays for its own OS. */
+function lazy(name: Collector['name'], load: () => Promise<Collector>): Collector {
+  let loaded: Promise<Collector> | undefined;
+  return withFallback({
+    name,
+    async collect(options?: CollectOptions): Promise<RawCollection> {
+      loaded ??= load();
+      return (await loaded).collect(options);
+    },
+  });
+}
+
+/**
+ * When the native collector cannot run at all (its tool is missing or broken), systeminformation
+ * still gives a partial picture; the warning says what is missing. Once the fallback is in use we
+ * keep trying the native collector first, so a fixed PATH recovers on the next poll.
+ */
+function withFallback(primary: Collector): Collector {
+  let fallback: Collector | undefined;
+  return {
+    get name() {
+      return primary.name;
+    },
+    async collect(options?: CollectOptions): Promise<RawCollection> {
+      try {
+        return await primary.collect(options);
+      } catch (primaryError) {
+        try {
+          const active = (fallback ??= new (await import('./fallback.js')).FallbackCollector());
+          const result = await active.collect(options);
+          result.warnings.unshift(`${(primaryError as Error).message}; showing systeminformation's partial view instead.`);
+          return result;
+        } catch {
+          throw primaryError;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// Run an OS tool and capture its output, with a time limit. Every collector goes through here so
+// that a missing, hanging or failing tool turns into one clear error instead of a crash.
+import { execFile } from 'node:child_process';
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Exit codes that still mean "here is your output" (lsof exits 1 when nothing matched). */
+  okCodes?: number[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly command: string,
+    readonly code: number | string | null,
+    readonly stderr: string,
+  ) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+const MAX_BUFFER = 256 * 1024 * 1024;
+
+export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const { timeoutMs = 10_000, signal, okCodes = [0], env } = options;
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      // LC_ALL=C: tools print English state names and '.' decimals, which the parsers expect.
+      { timeout: timeoutMs, signal, maxBuffer: MAX_BUFFER, encoding: 'utf8', windowsHide: true, env: env ?? { ...process.env, LC_ALL: 'C' } },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ stdout, stderr });
+        const err = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean; signal?: string | null };
+        if (typeof err.code === 'number' && okCodes.includes(err.code)) return resolve({ stdout, stderr });
+        const what = `${command} ${args.join(' ')}`.trim();
+        let message: string;
+        if (err.code === 'ENOENT') message = `${command} is not installed or not on PATH`;
+        else if (err.killed || err.signal === 'SIGTERM') message = `${what} did not finish within ${timeoutMs} ms`;
+        else if (err.name === 'AbortError') message = `${what} was cancelled`;
+        else message = `${what} failed (exit ${err.code ?? err.signal}): ${firstLine(stderr) || err.message}`;
+        reject(new CommandError(message, command, err.code ?? null, stderr));
+      },
+    );
+  });
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0]?.trim() ?? '';
+}

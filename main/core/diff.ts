@@ -1,0 +1,153 @@
+// Snapshot -> what changed, keyed by stable socket keys. Unchanged sockets keep their previous
+// object, so a consumer can compare by reference (React skips the row) and a delta carries only churn.
+import type { CollectionIssue, CollectorName, Conflict, ProcessInfo, Snapshot, Socket } from './model.js';
+
+export interface SnapshotDelta {
+  takenAt: number;
+  collector: CollectorName;
+  added: Socket[];
+  /** The new version of sockets whose owners, state or label changed. */
+  changed: Socket[];
+  /** Keys of sockets that are gone. */
+  removed: string[];
+  processesUpserted: ProcessInfo[];
+  processesRemoved: number[];
+  /** The full conflict list, present only when it changed (it is small). */
+  conflicts?: Conflict[];
+  issues: CollectionIssue;
+  elevated: boolean;
+}
+
+export interface DiffResult {
+  delta: SnapshotDelta;
+  /** `next`, with unchanged sockets and processes replaced by the previous objects. */
+  snapshot: Snapshot;
+}
+
+export function diffSnapshots(prev: Snapshot, next: Snapshot): DiffResult {
+  const prevByKey = new Map<string, Socket>();
+  for (const s of prev.sockets) prevByKey.set(s.key, s);
+
+  const added: Socket[] = [];
+  const changed: Socket[] = [];
+  const sockets: Socket[] = new Array(next.sockets.length);
+  for (let i = 0; i < next.sockets.length; i++) {
+    const s = next.sockets[i]!;
+    const before = prevByKey.get(s.key);
+    if (!before) added.push(s);
+    else {
+      prevByKey.delete(s.key);
+      if (sameSocket(before, s)) {
+        sockets[i] = before;
+        continue;
+      }
+      changed.push(s);
+    }
+    sockets[i] = s;
+  }
+  const removed = [...prevByKey.keys()];
+
+  const processes = new Map<number, ProcessInfo>();
+  const processesUpserted: ProcessInfo[] = [];
+  for (const [pid, info] of next.processes) {
+    const before = prev.processes.get(pid);
+    if (before && (before === info || sameProcess(before, info))) processes.set(pid, before);
+    else {
+      processes.set(pid, info);
+      processesUpserted.push(info);
+    }
+  }
+  const processesRemoved: number[] = [];
+  for (const pid of prev.processes.keys()) if (!next.processes.has(pid)) processesRemoved.push(pid);
+
+  const conflictsChanged = !sameConflicts(prev.conflicts, next.conflicts);
+  const delta: SnapshotDelta = {
+    takenAt: next.takenAt,
+    collector: next.collector,
+    added,
+    changed,
+    removed,
+    processesUpserted,
+    processesRemoved,
+    issues: next.issues,
+    elevated: next.elevated,
+  };
+  if (conflictsChanged) delta.conflicts = next.conflicts;
+  return {
+    delta,
+    snapshot: { ...next, sockets, processes, conflicts: conflictsChanged ? next.conflicts : prev.conflicts },
+  };
+}
+
+export function isEmptyDelta(d: SnapshotDelta): boolean {
+  return (
+    d.added.length === 0 &&
+    d.changed.length === 0 &&
+    d.removed.length === 0 &&
+    d.processesUpserted.length === 0 &&
+    d.processesRemoved.length === 0 &&
+    d.conflicts === undefined
+  );
+}
+
+/** Everything but the key (which already matched) that a row shows. */
+export function sameSocket(a: Socket, b: Socket): boolean {
+  return (
+    a.state === b.state &&
+    a.owner === b.owner &&
+    a.hiddenReason === b.hiddenReason &&
+    a.uid === b.uid &&
+    a.v6Only === b.v6Only &&
+    samePids(a.pids, b.pids) &&
+    a.service?.name === b.service?.name &&
+    a.service?.source === b.service?.source
+  );
+}
+
+function samePids(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameProcess(a: ProcessInfo, b: ProcessInfo): boolean {
+  return (
+    a.name === b.name &&
+    a.exe === b.exe &&
+    a.command === b.command &&
+    a.cwd === b.cwd &&
+    a.user === b.user &&
+    a.uid === b.uid &&
+    a.startTime === b.startTime &&
+    a.ppid === b.ppid
+  );
+}
+
+function sameConflicts(a: Conflict[], b: Conflict[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]!.id !== b[i]!.id || a[i]!.reason !== b[i]!.reason || a[i]!.socketKeys.length !== b[i]!.socketKeys.length) return false;
+  }
+  return true;
+}
+
+/** Apply a delta to a snapshot: what a consumer that only receives deltas (renderer, CLI watch) does. */
+export function applyDelta(base: Snapshot, delta: SnapshotDelta): Snapshot {
+  const byKey = new Map<string, Socket>();
+  for (const s of base.sockets) byKey.set(s.key, s);
+  for (const key of delta.removed) byKey.delete(key);
+  for (const s of delta.changed) byKey.set(s.key, s);
+  for (const s of delta.added) byKey.set(s.key, s);
+  const processes = new Map(base.processes);
+  for (const pid of delta.processesRemoved) processes.delete(pid);
+  for (const p of delta.processesUpserted) processes.set(p.pid, p);
+  return {
+    takenAt: delta.takenAt,
+    collector: delta.collector,
+    sockets: [...byKey.values()],
+    processes,
+    conflicts: delta.conflicts ?? base.conflicts,
+    issues: delta.issues,
+    elevated: delta.elevated,
+  };
+}

@@ -1,0 +1,47 @@
+// Process identity on Windows through CIM (Win32_Process). CreationDate is converted to epoch ms by
+// PowerShell itself, so no locale-dependent date text crosses the boundary.
+import { runCommand } from './collect/run.js';
+import type { IdentityBackend, ProcessIdentity, ProcessLink } from './identity-types.js';
+
+const ROW = "'{0}|{1}|{2}|{3}' -f $_.ProcessId, $_.ParentProcessId, $(if ($_.CreationDate) { ([DateTimeOffset]$_.CreationDate).ToUnixTimeMilliseconds() } else { '' }), $_.Name";
+
+interface CimRow {
+  pid: number;
+  ppid: number;
+  startTime: number | null;
+  name: string;
+}
+
+/** Parse "pid|ppid|epochMs|name" lines. The name comes last because it is the only field that may hold '|'. */
+export function parseCimLines(text: string): CimRow[] {
+  const rows: CimRow[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^(\d+)\|(\d+)\|(\d*)\|(.*)$/.exec(line.trim());
+    if (!m) continue;
+    rows.push({ pid: Number(m[1]), ppid: Number(m[2]), startTime: m[3] ? Number(m[3]) : null, name: m[4]! });
+  }
+  return rows;
+}
+
+function powershell(script: string): Promise<string> {
+  return runCommand('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], { timeoutMs: 15_000 }).then((r) => r.stdout);
+}
+
+async function read(pid: number): Promise<ProcessIdentity | null> {
+  try {
+    const out = await powershell(`Get-CimInstance Win32_Process -Filter 'ProcessId=${pid}' | ForEach-Object { ${ROW} }`);
+    const row = parseCimLines(out).find((r) => r.pid === pid);
+    // Without a creation time (System, Idle) there is nothing to check reuse against: treat as unreadable.
+    if (!row || row.startTime === null) return null;
+    return { pid, ppid: row.ppid, startTime: row.startTime, name: row.name };
+  } catch {
+    return null;
+  }
+}
+
+async function list(): Promise<ProcessLink[]> {
+  const out = await powershell(`Get-CimInstance Win32_Process | ForEach-Object { ${ROW} }`);
+  return parseCimLines(out).map(({ pid, ppid, startTime }) => ({ pid, ppid, startTime }));
+}
+
+export const win32Identity: IdentityBackend = { read, list };

@@ -1,0 +1,25 @@
+// The real world, as kill.ts sees it. Every member can be replaced, by tests or by a caller that
+// already has an engine running.
+import { ancestorsOf, descendantsOf, platformIdentity, readIdentity } from './identity.js';
+import { signalSender } from './kill-signal.js';
+import type { KillDeps } from './kill-types.js';
+import { engineLookup } from './port-view.js';
+import { trialBind } from './trial-bind.js';
+
+export function defaultKillDeps(platform: NodeJS.Platform = process.platform): KillDeps {
+  const backend = platformIdentity(platform);
+  return {
+    sockets: engineLookup,
+    readIdentity: (pid) => readIdentity(pid, backend),
+    ancestorsOf: (pid) => ancestorsOf(pid, backend),
+    descendantsOf: (pid) => descendantsOf(pid, backend),
+    sendSignal: signalSender(platform),
+    trialBind,
+    selfPid: process.pid,
+    now: Date.now,
+  };
+}
+
+export function withDefaults(overrides: Partial<KillDeps> | undefined): KillDeps {
+  return { ...defaultKillDeps(), ...overrides };
+}

@@ -1,0 +1,81 @@
+// After the kill: is the port really free? Two independent answers must agree: no socket holds it
+// any more, and a real bind on the same address succeeds. A respawned server or a surviving child
+// that inherited the socket shows up here, not as a silent "done".
+import type { KillDeps, PortCheck, PortCheckHolder } from './kill-types.js';
+import { endpointLabel, holdsPort, protocolLabel, type PortSocket } from './port-view.js';
+import type { BindSpec } from './trial-bind.js';
+
+export interface VerifyContext {
+  /** Pids from the plan that are still alive (not forced, or survived). */
+  stillRunning: ReadonlySet<number>;
+  /** Every pid the plan covered. */
+  planned: ReadonlySet<number>;
+}
+
+export async function verifyPorts(checks: readonly BindSpec[], deps: Pick<KillDeps, 'sockets' | 'trialBind' | 'readIdentity'>, ctx: VerifyContext): Promise<PortCheck[]> {
+  const ports = [...new Set(checks.map((c) => c.port))].sort((a, b) => a - b);
+  const out: PortCheck[] = [];
+  for (const port of ports) out.push(await verifyPort(port, checks.filter((c) => c.port === port), deps, ctx));
+  return out;
+}
+
+async function verifyPort(port: number, specs: BindSpec[], deps: Pick<KillDeps, 'sockets' | 'trialBind' | 'readIdentity'>, ctx: VerifyContext): Promise<PortCheck> {
+  const protocols = new Set(specs.map((s) => s.protocol));
+  let sockets: readonly PortSocket[] | null = null;
+  let lookupError = '';
+  try {
+    sockets = (await deps.sockets({ port })).sockets.filter((s) => s.localPort === port && protocols.has(s.protocol));
+  } catch (err) {
+    lookupError = (err as Error).message;
+  }
+  const holding = (sockets ?? []).filter(holdsPort);
+  const holders: PortCheckHolder[] = holding.map((s) => ({ protocol: s.protocol, endpoint: endpointLabel(s), pids: s.pids, owner: s.owner }));
+  const timeWait = (sockets ?? []).filter((s) => s.state === 'TIME_WAIT').length;
+
+  // One at a time: two of our own probes on overlapping addresses would collide with each other.
+  // Each holds the port for well under a millisecond.
+  const binds: PortCheck['binds'] = [];
+  for (const spec of specs) binds.push({ spec, result: await deps.trialBind(spec) });
+  const failed = binds.filter((b) => !b.result.ok);
+  const free = holders.length === 0 && failed.length === 0;
+
+  let message: string;
+  if (free) {
+    message = `:${port} is free: ${sockets === null ? `(the sockets could not be listed: ${lookupError}) ` : 'nothing holds it and '}a trial bind of ${specs.map(bindLabel).join(', ')} succeeded.`;
+    if (timeWait > 0) {
+      message += ` ${timeWait} old connection${timeWait === 1 ? '' : 's'} linger${timeWait === 1 ? 's' : ''} in TIME_WAIT; owned by no process, ${timeWait === 1 ? 'it doesn' : 'they don'}'t block a server that sets SO_REUSEADDR (Node, Go, nginx and most servers do).`;
+    }
+  } else if (holders.length > 0) {
+    const parts = await Promise.all(holding.map((s) => describeHolder(s, deps, ctx)));
+    message = `:${port} is still held: ${parts.join('; ')}.`;
+  } else {
+    const f = failed[0]!;
+    message = `No socket we can see holds :${port}, yet a trial bind of ${bindLabel(f.spec)} failed with ${f.result.ok ? '' : f.result.code}${
+      sockets === null ? ` (the sockets could not be listed: ${lookupError})` : ''
+    }: another user's process or another network namespace may hold it.`;
+  }
+  return { port, holders, timeWait, binds, free, message };
+}
+
+async function describeHolder(s: PortSocket, deps: Pick<KillDeps, 'readIdentity'>, ctx: VerifyContext): Promise<string> {
+  const where = `${protocolLabel(s.protocol)} ${endpointLabel(s)}`;
+  if (s.owner !== 'known') return `${where} by a process we cannot see${s.hiddenReason ? ` (${s.hiddenReason})` : ''}`;
+  const who = await Promise.all(
+    s.pids.map(async (pid) => {
+      const id = await deps.readIdentity(pid);
+      const name = `${id?.name ?? 'a process'} (pid ${pid})`;
+      if (ctx.stillRunning.has(pid)) return `${name}, which is still running`;
+      if (ctx.planned.has(pid)) return name;
+      const parent = id?.ppid != null && id.ppid > 1 ? await deps.readIdentity(id.ppid) : null;
+      return parent
+        ? `${name}, which was not in the plan: its parent ${parent.name} (pid ${parent.pid}) may have restarted it; stop that one with --tree`
+        : `${name}, which was not in the plan`;
+    }),
+  );
+  return `${where} by ${who.join(', ')}`;
+}
+
+function bindLabel(spec: BindSpec): string {
+  const addr = spec.address === null ? '*' : spec.address.includes(':') ? `[${spec.address}]` : spec.address;
+  return `${protocolLabel(spec.protocol)} ${addr}:${spec.port}`;
+}

@@ -1,0 +1,72 @@
+// Small readers for Linux's /proc, shared by the collector, process details and kill's identity check.
+// Every start time in Porthole goes through ticksToEpochMs, so identities compare equal everywhere.
+import { readFileSync } from 'node:fs';
+
+/** USER_HZ is part of the kernel ABI: 100 on every architecture Porthole runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+export interface ProcStat {
+  pid: number;
+  /** `comm`: at most 15 characters. */
+  comm: string;
+  /** One letter: R, S, D, Z, T, ... */
+  state: string;
+  ppid: number;
+  /** Field 22: clock ticks after boot. With the pid, an identity that survives pid reuse. */
+  startTicks: number;
+}
+
+/**
+ * Parse /proc/PID/stat. The comm field is in parentheses and may itself contain spaces and ')',
+ * so the fixed-format fields are read after the LAST ')'. Returns null on anything malformed.
+ */
+export function parseProcStat(text: string): ProcStat | null {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open <= 0 || close < open) return null;
+  const pid = toInt(text.slice(0, open).trim());
+  // After ')': field 3 (state) is index 0, so field N is index N - 3.
+  const rest = text.slice(close + 1).trim().split(/\s+/);
+  const state = rest[0];
+  const ppid = toInt(rest[1]);
+  const startTicks = toInt(rest[19]);
+  if (pid === null || ppid === null || startTicks === null || !state || !/^[A-Za-z]$/.test(state)) return null;
+  return { pid, comm: text.slice(open + 1, close), state, ppid, startTicks };
+}
+
+/** The `btime` line of /proc/stat: boot time in epoch seconds. */
+export function parseBootTime(procStat: string): number | null {
+  const m = /^btime\s+(\d+)\s*$/m.exec(procStat);
+  return m ? Number(m[1]) : null;
+}
+
+export function readProcStat(pid: number, procRoot = '/proc'): ProcStat | null {
+  try {
+    return parseProcStat(readFileSync(`${procRoot}/${pid}/stat`, 'utf8'));
+  } catch {
+    return null; // gone (ENOENT/ESRCH) or hidden (EACCES): either way we cannot vouch for it
+  }
+}
+
+// Read once: the kernel shifts btime slightly when the wall clock is stepped, and a start time
+// must compute to the same number on every read or the pid-reuse check would see a new process.
+let bootTimeMs: number | undefined;
+
+export function bootTime(procRoot = '/proc'): number {
+  if (bootTimeMs === undefined) {
+    const btime = parseBootTime(readFileSync(`${procRoot}/stat`, 'utf8'));
+    if (btime === null) throw new Error(`${procRoot}/stat has no btime line`);
+    bootTimeMs = btime * 1000;
+  }
+  return bootTimeMs;
+}
+
+export function ticksToEpochMs(startTicks: number, procRoot = '/proc'): number {
+  return bootTime(procRoot) + Math.round((startTicks * 1000) / CLOCK_TICKS_PER_SECOND);
+}
+
+function toInt(text: string | undefined): number | null {
+  if (text === undefined || !/^\d{1,20}$/.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : null;
+}

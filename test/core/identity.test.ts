@@ -1,0 +1,170 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePsLines } from '../../main/core/identity-darwin.js';
+import { parseTgid } from '../../main/core/identity-linux.js';
+import { parseBootTime, parseProcStat } from '../../main/core/procfs.js';
+import { parseCimLines } from '../../main/core/identity-win32.js';
+import { ancestorsOf, childrenOf, descendantsOf, readIdentity, type IdentityBackend } from '../../main/core/identity.js';
+import { cleanup, reapedPid, spawnHelper, waitFor } from './spawned.js';
+
+const linux = process.platform === 'linux';
+
+afterEach(cleanup);
+
+describe('parseProcStat', () => {
+  const tail = 'S 1 2 3 0 -1 4194560 100 0 0 0 5 6 0 0 20 0 1 0 12345 1000 10 0';
+
+  it('reads ppid, state and start ticks after the last parenthesis', () => {
+    expect(parseProcStat(`42 (node) ${tail}`)).toEqual({ pid: 42, comm: 'node', state: 'S', ppid: 1, startTicks: 12345 });
+  });
+
+  it('keeps spaces and parentheses inside comm', () => {
+    expect(parseProcStat(`7 (a) b (c)) ${tail}`)?.comm).toBe('a) b (c)');
+    expect(parseProcStat(`7 () ${tail}`)?.comm).toBe('');
+  });
+
+  it('rejects malformed text', () => {
+    for (const bad of ['', '42 node S 1', '42 (node)', `x (node) ${tail}`, `42 (node) S x 2`]) expect(parseProcStat(bad)).toBeNull();
+  });
+
+  it('never throws on arbitrary text', () => {
+    fc.assert(fc.property(fc.string(), (s) => void parseProcStat(s)));
+  });
+
+  it('parses Tgid from /proc/PID/status', () => {
+    expect(parseTgid('Name:\tnode\nUmask:\t0022\nState:\tS\nTgid:\t4321\nNgid:\t0\nPid:\t4325\n')).toBe(4321);
+    expect(parseTgid('')).toBeNull();
+  });
+
+  it('parses btime from /proc/stat', () => {
+    expect(parseBootTime('cpu 1 2 3\nbtime 1700000000\nprocesses 5\n')).toBe(1700000000);
+    expect(parseBootTime('cpu 1 2 3\n')).toBeNull();
+  });
+});
+
+describe('other OS parsers', () => {
+  it('parses ps lstart lines (macOS / BSD)', () => {
+    const rows = parsePsLines('  123     1 Ss   Mon Jan  1 12:00:00 2024 /usr/sbin/sshd\n  9  1 Z Tue Feb 13 09:05:03 2024 (node)\ngarbage\n');
+    expect(rows).toEqual([
+      { pid: 123, ppid: 1, state: 'Ss', startTime: Date.UTC(2024, 0, 1, 12, 0, 0), name: 'sshd' },
+      { pid: 9, ppid: 1, state: 'Z', startTime: Date.UTC(2024, 1, 13, 9, 5, 3), name: '(node)' },
+    ]);
+  });
+
+  it('parses CIM lines (Windows), names with pipes included', () => {
+    expect(parseCimLines('4|0||System\r\n1200|600|1700000000123|my|app.exe\r\n\r\n')).toEqual([
+      { pid: 4, ppid: 0, startTime: null, name: 'System' },
+      { pid: 1200, ppid: 600, startTime: 1700000000123, name: 'my|app.exe' },
+    ]);
+  });
+
+  it('drops stale ppids: a "child" older than its parent', async () => {
+    const backend: IdentityBackend = {
+      read: async () => null,
+      list: async () => [
+        { pid: 10, ppid: 1, startTime: 5000 },
+        { pid: 11, ppid: 10, startTime: 6000 },
+        { pid: 12, ppid: 10, startTime: 1000 }, // its real parent died; pid 10 was reused later
+      ],
+    };
+    expect(await childrenOf(10, backend)).toEqual([11]);
+  });
+});
+
+describe.runIf(linux)('readIdentity on Linux', () => {
+  it('reads this process', async () => {
+    const id = await readIdentity(process.pid);
+    expect(id).not.toBeNull();
+    expect(id!.pid).toBe(process.pid);
+    expect(id!.ppid).toBe(process.ppid);
+    const started = Date.now() - process.uptime() * 1000;
+    // 10 ms ticks, plus the time Node took to boot before uptime starts counting.
+    expect(Math.abs(id!.startTime - started)).toBeLessThan(5_000);
+    expect(await readIdentity(process.pid)).toEqual(id);
+  });
+
+  it('reads a child, which started after us', async () => {
+    const s = await spawnHelper();
+    const [me, it] = await Promise.all([readIdentity(process.pid), readIdentity(s.pid)]);
+    expect(it).toMatchObject({ pid: s.pid, ppid: process.pid });
+    expect(it!.startTime).toBeGreaterThanOrEqual(me!.startTime);
+    expect(it!.startTime).toBeLessThanOrEqual(Date.now() + 20);
+  });
+
+  it('parses a real comm with spaces and parentheses', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'porthole-id-'));
+    try {
+      const exe = join(dir, 'a) b (c');
+      await symlink(process.execPath, exe);
+      const child = spawn(exe, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      try {
+        let id = await readIdentity(child.pid!);
+        await waitFor(async () => (id = await readIdentity(child.pid!))?.name === 'a) b (c');
+        expect(id).toMatchObject({ pid: child.pid, ppid: process.pid, name: 'a) b (c' });
+      } finally {
+        child.kill('SIGKILL');
+        await once(child, 'exit');
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('returns null for a pid that does not exist, and for nonsense', async () => {
+    const pid = await reapedPid();
+    if (!existsSync(`/proc/${pid}`)) expect(await readIdentity(pid)).toBeNull();
+    for (const bad of [0, -1, -42, Number.NaN, 1.5, Number.POSITIVE_INFINITY, 2 ** 40]) expect(await readIdentity(bad)).toBeNull();
+  });
+
+  it('does not take a thread id for a process', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const tid = (await readdir(`/proc/${process.pid}/task`)).map(Number).find((t) => t !== process.pid);
+    expect(tid).toBeDefined(); // Node always runs a few threads (V8 platform, libuv pool)
+    expect(existsSync(`/proc/${tid}/stat`)).toBe(true);
+    expect(await readIdentity(tid!)).toBeNull();
+  });
+
+  it('treats a zombie as gone', async () => {
+    // sh forks `sleep 1`, then execs into `sleep 30`, which never reaps it: a guaranteed zombie.
+    // (The second lets the exec happen first; a child that exits sooner may be reaped by sh itself.)
+    const sh = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const [data] = (await once(sh.stdout!, 'data')) as [Buffer];
+      const zombie = Number(data.toString().trim());
+      await waitFor(async () => {
+        const { readFile } = await import('node:fs/promises');
+        const stat = await readFile(`/proc/${zombie}/stat`, 'utf8').catch(() => '');
+        return parseProcStat(stat)?.state === 'Z';
+      });
+      expect(await readIdentity(zombie)).toBeNull();
+    } finally {
+      sh.kill('SIGKILL');
+      await once(sh, 'exit');
+    }
+  });
+});
+
+describe.runIf(linux)('process tree on Linux', () => {
+  it('walks ancestors up to pid 1', async () => {
+    const chain = await ancestorsOf(process.pid);
+    expect(chain[0]).toBe(process.ppid);
+    expect(chain).not.toContain(process.pid);
+    expect(chain.at(-1)).toBe(1);
+  });
+
+  it('finds children and grandchildren, parents first', async () => {
+    const s = await spawnHelper({ spawnChild: true });
+    expect(await childrenOf(process.pid)).toContain(s.pid);
+    expect(await childrenOf(s.pid)).toEqual([s.childPid]);
+    const all = await descendantsOf(process.pid);
+    expect(all.indexOf(s.pid)).toBeGreaterThanOrEqual(0);
+    expect(all.indexOf(s.childPid!)).toBeGreaterThan(all.indexOf(s.pid));
+    expect(await descendantsOf(s.childPid!)).toEqual([]);
+  });
+});

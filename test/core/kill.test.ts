@@ -1,0 +1,273 @@
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readIdentity } from '../../main/core/identity.js';
+import type { KillSignal, SignalResult } from '../../main/core/kill-signal.js';
+import { executeKill, planKill, type KillCandidate, type KillDeps, type KillPlan } from '../../main/core/kill.js';
+import type { PortSocket } from '../../main/core/port-view.js';
+import { trialBind } from '../../main/core/trial-bind.js';
+import { cleanup, isRunning, reapedPid, spawnHelper, waitFor } from './spawned.js';
+
+afterEach(cleanup);
+
+/** A sender that records instead of signalling: for plans aimed at processes we must never touch. */
+function recordingSender(): { calls: [number, KillSignal][]; sendSignal: KillDeps['sendSignal'] } {
+  const calls: [number, KillSignal][] = [];
+  return {
+    calls,
+    sendSignal: async (pid, signal): Promise<SignalResult> => {
+      calls.push([pid, signal]);
+      return { ok: true, how: 'recorded' };
+    },
+  };
+}
+
+function handMadePlan(candidates: Partial<KillCandidate>[]): KillPlan {
+  return {
+    target: { pid: candidates[0]?.pid ?? 0 },
+    tree: false,
+    createdAt: Date.now(),
+    candidates: candidates.map((c) => ({ pid: 0, name: 'x', startTime: 0, ppid: null, role: 'target', foundAt: 'plan', ports: [], ...c })),
+    refusals: [],
+    checks: [],
+    notes: [],
+    summary: '',
+  };
+}
+
+
+describe.runIf(process.platform === 'linux')('kill, with real processes', () => {
+  it('stops a listener that exits on SIGTERM and proves the port is free', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1' });
+    const plan = await planKill({ port: s.port! });
+    expect(plan.refusals).toEqual([]);
+    expect(plan.candidates).toMatchObject([{ pid: s.pid, role: 'target', ports: [{ protocol: 'tcp', address: '127.0.0.1', port: s.port }] }]);
+    expect(plan.checks).toEqual([{ protocol: 'tcp', address: '127.0.0.1', port: s.port }]);
+    expect(plan.summary).toContain(`pid ${s.pid}`);
+
+    const report = await executeKill(plan, { graceMs: 10_000 });
+    expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'exited', signal: 'SIGTERM' }]);
+    expect(report.steps.filter((x) => x.kind === 'signal')).toMatchObject([{ pid: s.pid, signal: 'SIGTERM', delivered: true, how: `kill -TERM ${s.pid}` }]);
+    expect(report.steps.some((x) => x.kind === 'exited' && x.pid === s.pid)).toBe(true);
+    expect(report.portFree).toBe(true);
+    expect(report.ports[0]!.message).toMatch(/is free/);
+    expect(report.ok).toBe(true);
+    expect(report.advice).toBeNull();
+    expect(await s.exited).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
+  it('frees an IPv6 loopback port when IPv6 is available', async (ctx) => {
+    let s;
+    try {
+      s = await spawnHelper({ host: '::1' });
+    } catch {
+      return ctx.skip();
+    }
+    const plan = await planKill({ port: s.port! });
+    expect(plan.checks).toEqual([{ protocol: 'tcp', address: '::1', port: s.port }]);
+    const report = await executeKill(plan);
+    expect(report.portFree).toBe(true);
+  });
+
+  it('frees a UDP port', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1', udp: true });
+    const plan = await planKill({ port: s.port!, protocol: 'udp' });
+    expect(plan.candidates.map((c) => c.pid)).toEqual([s.pid]);
+    const report = await executeKill(plan);
+    expect(report.results[0]!.outcome).toBe('exited');
+    expect(report.portFree).toBe(true);
+  });
+
+  it('without force, reports a process that ignores SIGTERM as still running', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1', ignoreTerm: true });
+    const plan = await planKill({ port: s.port! });
+    const report = await executeKill(plan, { graceMs: 500 });
+    expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'still-running', signal: 'SIGTERM' }]);
+    expect(report.stillRunning).toEqual([s.pid]);
+    expect(report.steps.filter((x) => x.kind === 'signal').map((x) => x.kind === 'signal' && x.signal)).toEqual(['SIGTERM']);
+    expect(report.portFree).toBe(false);
+    expect(report.ports[0]!.message).toContain('still running');
+    expect(report.ok).toBe(false);
+    expect(report.advice).toMatch(/--force/);
+    expect(isRunning(s.child)).toBe(true);
+  });
+
+  it('with force, escalates to SIGKILL and frees the port', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1', ignoreTerm: true });
+    const plan = await planKill({ port: s.port! });
+    const report = await executeKill(plan, { force: true, graceMs: 500 });
+    const signals = report.steps.filter((x) => x.kind === 'signal');
+    expect(signals.map((x) => x.kind === 'signal' && [x.pid, x.signal])).toEqual([
+      [s.pid, 'SIGTERM'],
+      [s.pid, 'SIGKILL'],
+    ]);
+    expect(signals[1]!.at).toBeGreaterThanOrEqual(signals[0]!.at + 500);
+    expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'exited', signal: 'SIGKILL' }]);
+    expect(report.portFree).toBe(true);
+    expect(report.ok).toBe(true);
+    expect(await s.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  it('with --tree, stops the target and the child it spawned, parent first', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1', spawnChild: true });
+    const plan = await planKill({ pid: s.pid }, { tree: true });
+    expect(plan.candidates.map((c) => [c.pid, c.role])).toEqual([
+      [s.pid, 'target'],
+      [s.childPid, 'descendant'],
+    ]);
+    expect(plan.checks).toEqual([{ protocol: 'tcp', address: '127.0.0.1', port: s.port }]);
+    const report = await executeKill(plan);
+    expect(report.results.map((r) => [r.pid, r.outcome])).toEqual([
+      [s.pid, 'exited'],
+      [s.childPid, 'exited'],
+    ]);
+    const signalled = report.steps.filter((x) => x.kind === 'signal').map((x) => x.pid);
+    expect(signalled).toEqual([s.pid, s.childPid]);
+    expect(await readIdentity(s.childPid!)).toBeNull();
+    expect(report.portFree).toBe(true);
+  });
+
+  it('without --tree, leaves the child alone', async () => {
+    const s = await spawnHelper({ spawnChild: true });
+    const plan = await planKill({ pid: s.pid });
+    expect(plan.candidates.map((c) => c.pid)).toEqual([s.pid]);
+    expect(plan.checks).toEqual([]);
+    const report = await executeKill(plan);
+    expect(report.results[0]!.outcome).toBe('exited');
+    expect(report.portFree).toBeNull();
+    expect(await readIdentity(s.childPid!)).not.toBeNull();
+  });
+
+  it('treats a process that exited on its own between plan and execution as success', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1' });
+    const plan = await planKill({ port: s.port! });
+    s.child.kill('SIGKILL');
+    await s.exited;
+    await waitFor(async () => (await readIdentity(s.pid)) === null);
+    const report = await executeKill(plan);
+    expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'already-gone', signal: null }]);
+    expect(report.steps.some((x) => x.kind === 'signal')).toBe(false);
+    expect(report.portFree).toBe(true);
+    expect(report.ok).toBe(true);
+  });
+
+  it('refuses a pid whose start time changed since the plan (pid reuse), without signalling', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1' });
+    const plan = await planKill({ pid: s.pid });
+    plan.candidates[0]!.startTime -= 10_000; // as if the planned process died and its pid was reused
+    const report = await executeKill(plan, { graceMs: 200 });
+    expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'refused', reason: 'identity-changed' }]);
+    expect(report.results[0]!.message).toMatch(/reused/);
+    expect(report.steps.some((x) => x.kind === 'signal')).toBe(false);
+    expect(report.portFree).toBe(false);
+    expect(isRunning(s.child)).toBe(true);
+    expect(await readIdentity(s.pid)).not.toBeNull();
+  });
+
+  it('stops waiting when cancelled, and sends nothing more', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1', ignoreTerm: true });
+    const plan = await planKill({ port: s.port! });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const t0 = Date.now();
+    const report = await executeKill(plan, { force: true, graceMs: 20_000, signal: controller.signal });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(report.aborted).toBe(true);
+    expect(report.steps.filter((x) => x.kind === 'signal').map((x) => x.kind === 'signal' && x.signal)).toEqual(['SIGTERM']);
+    expect(report.results[0]!.outcome).toBe('still-running');
+    expect(report.portFree).toBeNull();
+    expect(report.ok).toBe(false);
+  });
+
+  it('plans nothing for a port nobody holds, and confirms it is free', async () => {
+    const held = await spawnHelper({ host: '127.0.0.1' });
+    const port = held.port!;
+    held.child.kill('SIGKILL');
+    await held.exited;
+    const plan = await planKill({ port, protocol: 'tcp' });
+    expect(plan.candidates).toEqual([]);
+    expect(plan.checks).toEqual([{ protocol: 'tcp', address: null, port }]);
+    expect(plan.refusals).toEqual([]);
+    expect(plan.notes.join(' ')).toMatch(/Nothing is listening/);
+    const report = await executeKill(plan);
+    expect(report.results).toEqual([]);
+    expect(report.portFree).toBe(true);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('refusals', () => {
+  const refusalOf = async (pid: number) => {
+    const plan = await planKill({ pid });
+    expect(plan.candidates).toEqual([]);
+    expect(plan.refusals).toHaveLength(1);
+    return plan.refusals[0]!;
+  };
+
+  it('refuses pid 0, pid 1, negatives, NaN and fractions', async () => {
+    expect(await refusalOf(0)).toMatchObject({ reason: 'invalid-pid', message: expect.stringMatching(/process group/) });
+    expect(await refusalOf(1)).toMatchObject({ pid: 1, reason: 'init' });
+    expect(await refusalOf(-1)).toMatchObject({ reason: 'invalid-pid', message: expect.stringMatching(/every process/) });
+    expect(await refusalOf(-1234)).toMatchObject({ reason: 'invalid-pid', message: expect.stringMatching(/group 1234/) });
+    expect(await refusalOf(Number.NaN)).toMatchObject({ reason: 'invalid-pid' });
+    expect(await refusalOf(1.5)).toMatchObject({ reason: 'invalid-pid' });
+    expect(await refusalOf(Number.POSITIVE_INFINITY)).toMatchObject({ reason: 'invalid-pid' });
+  });
+
+  it('refuses this process and its parent (an ancestor)', async () => {
+    expect(await refusalOf(process.pid)).toMatchObject({ pid: process.pid, reason: 'self' });
+    expect(await refusalOf(process.ppid)).toMatchObject({ pid: process.ppid, reason: 'ancestor' });
+  });
+
+  it('refuses a pid that does not exist', async () => {
+    const pid = await reapedPid();
+    if (existsSync(`/proc/${pid}`)) return; // reused already: nothing safe to assert
+    expect(await refusalOf(pid)).toMatchObject({ pid, reason: 'not-found' });
+  });
+
+  it('refuses bad ports', async () => {
+    for (const port of [0, -1, 65536, 1.5, Number.NaN]) {
+      const plan = await planKill({ port });
+      expect(plan.refusals).toMatchObject([{ reason: 'invalid-port' }]);
+    }
+  });
+
+  it('re-checks at execution: a hand-made plan naming forbidden pids signals nothing', async () => {
+    const { calls, sendSignal } = recordingSender();
+    const plan = handMadePlan([{ pid: 0 }, { pid: 1 }, { pid: -1 }, { pid: Number.NaN }, { pid: process.pid }, { pid: process.ppid }]);
+    const report = await executeKill(plan, { deps: { sendSignal }, graceMs: 0 });
+    expect(calls).toEqual([]);
+    expect(report.results.map((r) => r.outcome)).toEqual(Array(6).fill('refused'));
+    expect(report.results.map((r) => r.reason)).toEqual(['invalid-pid', 'init', 'invalid-pid', 'invalid-pid', 'self', 'ancestor']);
+    expect(report.ok).toBe(false);
+  });
+
+  it('names hidden owners of a port and refuses them', async () => {
+    const hidden: PortSocket = {
+      protocol: 'tcp',
+      family: 4,
+      localAddress: '0.0.0.0',
+      localPort: 4321,
+      remoteAddress: null,
+      remotePort: null,
+      state: 'LISTEN',
+      v6Only: null,
+      pids: [],
+      owner: 'hidden',
+      hiddenReason: "It belongs to another user's process; run Porthole as root (sudo) to see which.",
+    };
+    const { calls, sendSignal } = recordingSender();
+    const deps = { sockets: async () => ({ sockets: [hidden] }), sendSignal, trialBind: async () => ({ ok: false as const, code: 'EADDRINUSE', message: 'in use' }) };
+    const plan = await planKill({ port: 4321 }, { deps });
+    expect(plan.candidates).toEqual([]);
+    expect(plan.refusals).toMatchObject([{ pid: null, reason: 'hidden-owner' }]);
+    expect(plan.refusals[0]!.message).toMatch(/TCP 0\.0\.0\.0:4321 .*cannot see.*sudo/);
+    const report = await executeKill(plan, { deps });
+    expect(calls).toEqual([]);
+    expect(report.portFree).toBe(false);
+    expect(report.advice).toMatch(/sudo/);
+  });
+
+  it('reports a failed socket lookup as a refusal, not an exception', async () => {
+    const plan = await planKill({ port: 4321 }, { deps: { sockets: () => Promise.reject(new Error('ss is not installed')) } });
+    expect(plan.refusals).toMatchObject([{ reason: 'lookup-failed', message: expect.stringContaining('ss is not installed') }]);
+  });
+});

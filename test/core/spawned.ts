@@ -1,0 +1,106 @@
+// Real child processes for the kill/diagnose/identity tests. Every pid a test may signal comes from
+// here, and cleanup() kills only those (grandchildren only while their start time still matches).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readIdentity } from '../../main/core/identity.js';
+
+export interface HelperOptions {
+  /** Listen on this host with port 0 ("127.0.0.1", "::1"); omit for a process with no socket. */
+  host?: string;
+  udp?: boolean;
+  /** Install a SIGTERM handler that does nothing. */
+  ignoreTerm?: boolean;
+  /** Spawn one idle child of its own (for --tree). */
+  spawnChild?: boolean;
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  pid: number;
+  port: number | undefined;
+  childPid: number | undefined;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const SCRIPT = `
+const o = JSON.parse(process.env.PORTHOLE_TEST_OPTS);
+if (o.ignoreTerm) process.on('SIGTERM', () => {});
+let childPid;
+if (o.spawnChild) {
+  const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  childPid = c.pid;
+}
+const report = (port) => process.stdout.write(JSON.stringify({ port, childPid }) + '\\n');
+if (o.host && o.udp) {
+  const s = require('dgram').createSocket(o.host.includes(':') ? 'udp6' : 'udp4');
+  s.bind(0, o.host, () => report(s.address().port));
+} else if (o.host) {
+  const srv = require('net').createServer((c) => c.destroy());
+  srv.listen(0, o.host, () => report(srv.address().port));
+} else {
+  report(undefined);
+}
+setInterval(() => {}, 1000);
+`;
+
+const children = new Set<ChildProcess>();
+const grandchildren: { pid: number; startTime: number }[] = [];
+
+export async function spawnHelper(options: HelperOptions = {}): Promise<Spawned> {
+  const child = spawn(process.execPath, ['-e', SCRIPT], {
+    env: { ...process.env, PORTHOLE_TEST_OPTS: JSON.stringify(options) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.add(child);
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(buf.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`helper exited early (${code})`)));
+  });
+  const info = JSON.parse(line) as { port?: number; childPid?: number };
+  if (info.childPid !== undefined) {
+    const id = await readIdentity(info.childPid);
+    if (id) grandchildren.push({ pid: id.pid, startTime: id.startTime });
+  }
+  return { child, pid: child.pid!, port: info.port, childPid: info.childPid, exited };
+}
+
+/** A child that has exited and been reaped: its pid number is (for now) free. */
+export async function reapedPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(child, 'exit');
+  return child.pid!;
+}
+
+export function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function cleanup(): Promise<void> {
+  for (const g of grandchildren.splice(0)) {
+    const id = await readIdentity(g.pid);
+    if (id && id.startTime === g.startTime) process.kill(g.pid, 'SIGKILL');
+  }
+  await Promise.all(
+    [...children].map(async (c) => {
+      children.delete(c);
+      if (isRunning(c)) {
+        c.kill('SIGKILL');
+        await once(c, 'exit').catch(() => undefined);
+      }
+    }),
+  );
+}
