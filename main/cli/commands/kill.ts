@@ -1,0 +1,89 @@
+// `porthole kill 3000` / `porthole kill pid:1234`: plan, confirm, stop gracefully, verify.
+// Exit 0 when everything planned is gone and the port is free, 1 when something still holds it,
+// 3 when Porthole refused (safety rules) or the user declined.
+import { createInterface } from 'node:readline/promises';
+import { executeKill, planKill, type KillPlan, type KillReport } from '../../core/kill.js';
+import { UsageError } from '../args.js';
+import { printJson, type CliIO } from '../io.js';
+
+export const EXIT_REFUSED = 3;
+
+export interface KillOptions {
+  target: { port: number } | { pid: number };
+  force: boolean;
+  tree: boolean;
+  yes: boolean;
+  json: boolean;
+}
+
+export async function runKill(options: KillOptions, io: CliIO): Promise<number> {
+  if (!options.yes && !io.isInteractive) {
+    throw new UsageError('kill: stdin is not a terminal, so I cannot ask; pass --yes to confirm');
+  }
+  const plan = await planKill(options.target, { tree: options.tree });
+
+  if (plan.candidates.length === 0) {
+    if (options.json) printJson(io, { plan, report: null });
+    else printPlan(plan, io);
+    // Nothing to stop: success only if nothing was refused (a free port, say).
+    return plan.refusals.length > 0 ? EXIT_REFUSED : 0;
+  }
+
+  if (!options.json) printPlan(plan, io);
+  if (!options.yes && !(await confirm(io, plan))) {
+    if (options.json) printJson(io, { plan, report: null, declined: true });
+    else io.err('Nothing was signalled.');
+    return EXIT_REFUSED;
+  }
+
+  const abort = new AbortController();
+  const onInterrupt = () => abort.abort();
+  process.once('SIGINT', onInterrupt);
+  let report: KillReport;
+  try {
+    report = await executeKill(plan, { force: options.force, signal: abort.signal });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+
+  if (options.json) printJson(io, { plan, report });
+  else printReport(report, io);
+  if (report.ok) return 0;
+  return report.results.some((r) => r.outcome === 'refused') ? EXIT_REFUSED : 1;
+}
+
+function printPlan(plan: KillPlan, io: CliIO): void {
+  const { style } = io;
+  io.out(plan.summary);
+  for (const c of plan.candidates) {
+    const ports = c.ports.map((p) => `${p.protocol} ${p.address.includes(':') ? `[${p.address}]` : p.address}:${p.port}`).join(', ');
+    const role = c.role === 'descendant' ? style.dim(' (child)') : '';
+    io.out(`  ${style.bold(c.name)} pid ${c.pid}${role}${ports ? style.dim(`  ${ports}`) : ''}`);
+  }
+  for (const r of plan.refusals) io.err(style.red(`  refused: ${r.message}`));
+  for (const n of plan.notes) io.out(style.dim(`  ${n}`));
+}
+
+async function confirm(io: CliIO, plan: KillPlan): Promise<boolean> {
+  const names = plan.candidates.map((c) => `${c.name} (pid ${c.pid})`).join(', ');
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
+  try {
+    const answer = await rl.question(`Stop ${names}? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function printReport(report: KillReport, io: CliIO): void {
+  const { style } = io;
+  for (const step of report.steps) {
+    if (step.kind === 'signal') io.out(style.dim(`  sent ${step.signal} to pid ${step.pid}${step.delivered ? '' : ` (not delivered: ${step.error ?? 'unknown'})`}`));
+    else if (step.kind === 'exited') io.out(style.dim(`  pid ${step.pid} exited after ${step.after}`));
+    else if (step.kind === 'skipped') io.out(style.yellow(`  skipped pid ${step.pid}: ${step.message}`));
+    else io.out(style.dim(`  found child pid ${step.pid}`));
+  }
+  for (const check of report.ports) io.out(check.free ? style.green(check.message) : style.red(check.message));
+  io.out(report.ok ? style.green(report.summary) : style.yellow(report.summary));
+  if (report.advice) io.out(report.advice);
+}

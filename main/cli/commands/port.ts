@@ -1,0 +1,73 @@
+// `porthole 3000`: who holds the port, on every protocol and family. Exit 0 held, 1 free.
+import { Engine } from '../../core/engine.js';
+import type { ProcessInfo, Snapshot, Socket } from '../../core/model.js';
+import { printJson, printWarnings, type CliIO } from '../io.js';
+import { jsonSnapshot } from '../output/json.js';
+import { endpoint, remoteEndpoint, sortForDisplay, truncate } from '../output/table.js';
+import { alignColumns, type Style } from '../output/style.js';
+import { ago } from '../output/time.js';
+
+/** Anything but TIME_WAIT on the port stands in a new server's way (connections included, on Linux). */
+export function isHeld(sockets: Socket[]): boolean {
+  return sockets.some((s) => s.state !== 'TIME_WAIT');
+}
+
+export async function runPort(options: { port: number; json: boolean }, io: CliIO): Promise<number> {
+  const snapshot = await new Engine().snapshot({ port: options.port });
+  const sockets = sortForDisplay(snapshot.sockets.filter((s) => s.localPort === options.port));
+  const held = isHeld(sockets);
+  if (options.json) {
+    printJson(io, { port: options.port, held, ...jsonSnapshot(snapshot, sockets) });
+  } else {
+    io.out(describePort(options.port, snapshot, sockets, io.style).join('\n'));
+    printWarnings(io, snapshot.issues.warnings);
+  }
+  return held ? 0 : 1;
+}
+
+export function describePort(port: number, snapshot: Snapshot, sockets: Socket[], style: Style): string[] {
+  const lingering = sockets.filter((s) => s.state === 'TIME_WAIT').length;
+  if (!isHeld(sockets)) {
+    const note = lingering > 0 ? style.dim(` (${lingering} TIME_WAIT connection${lingering > 1 ? 's' : ''} linger; they don't stop a new server)`) : '';
+    return [`${style.green(`:${port} is free.`)}${note}`];
+  }
+  const lines: string[] = [];
+  const ownerPids = [...new Set(sockets.flatMap((s) => s.pids))];
+  const owners = ownerPids.map((pid) => snapshot.processes.get(pid)).filter((p): p is ProcessInfo => !!p);
+  const names = ownerPids.map((pid) => `${snapshot.processes.get(pid)?.name ?? 'unknown'} (pid ${pid})`);
+  const hidden = sockets.filter((s) => s.owner === 'hidden');
+  const holder = names.length > 0 ? names.join(', ') : hidden.length > 0 ? 'a process the OS hides from us' : 'no process (kernel-only sockets)';
+  lines.push(`${style.bold(`:${port}`)} is held by ${style.bold(holder)}`);
+
+  lines.push(
+    ...alignColumns(
+      sockets.map((s) => [
+        '  ' + style.dim(`${s.protocol}${s.family}`),
+        endpoint(s),
+        s.remoteAddress === null ? '' : `→ ${remoteEndpoint(s)}`,
+        s.state,
+        s.owner === 'known' ? `pid ${s.pids.join(',')}` : s.owner === 'hidden' ? 'owner hidden' : '',
+        s.service ? style.yellow(s.service.name) : '',
+      ]),
+    ),
+  );
+  for (const p of owners) lines.push(...processLines(p, style));
+  for (const s of hidden.slice(0, 1)) lines.push(style.yellow(`  ${s.hiddenReason ?? 'The owner is hidden.'}`));
+  for (const c of snapshot.conflicts) lines.push(style.red(`⚠ ${c.reason}`));
+  if (owners.length > 0) lines.push(style.dim(`Free it: porthole kill ${port}`));
+  return lines;
+}
+
+function processLines(p: ProcessInfo, style: Style): string[] {
+  const rows: string[][] = [];
+  rows.push(['  ' + style.dim(`pid ${p.pid}`), style.bold(p.name)]);
+  if (p.command) rows.push(['  ' + style.dim('command'), truncate(p.command, 400)]);
+  if (p.cwd) rows.push(['  ' + style.dim('cwd'), p.cwd]);
+  const facts = [
+    p.user ? `user ${p.user}` : '',
+    p.startTime !== null ? `started ${new Date(p.startTime).toLocaleString()} (${ago(p.startTime)})` : '',
+    p.ppid !== null ? `parent pid ${p.ppid}` : '',
+  ].filter(Boolean);
+  if (facts.length > 0) rows.push(['  ' + style.dim('about'), facts.join(' · ')]);
+  return alignColumns(rows);
+}

@@ -1,0 +1,65 @@
+// The porthole command: parse, run one command, map the outcome to an exit code.
+import { parseCommand, HelpRequested, UsageError, USAGE, type Command } from './args.js';
+import { processIO, type CliIO } from './io.js';
+import { runKill } from './commands/kill.js';
+import { runList } from './commands/list.js';
+import { runPort } from './commands/port.js';
+import { runWatch } from './commands/watch.js';
+import { runWhy } from './commands/why.js';
+
+declare const PORTHOLE_VERSION: string | undefined;
+
+export const EXIT_USAGE = 2;
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    if (error instanceof HelpRequested) {
+      io.out(USAGE);
+      return 0;
+    }
+    if (error instanceof UsageError) {
+      io.err(`porthole: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  try {
+    return await run(command, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`porthole: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    // An OS tool that is missing or failing: one line, not a stack trace.
+    io.err(`porthole: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+async function run(command: Command, io: CliIO): Promise<number> {
+  switch (command.name) {
+    case 'help':
+      io.out(USAGE);
+      return 0;
+    case 'version':
+      io.out(typeof PORTHOLE_VERSION === 'string' ? PORTHOLE_VERSION : 'dev');
+      return 0;
+    case 'list':
+      return runList(command, io);
+    case 'port':
+      return runPort(command, io);
+    case 'why':
+      return runWhy(command, io);
+    case 'kill':
+      return runKill(command, io);
+    case 'watch':
+      return runWatch(command, io);
+    case 'serve': {
+      const { runServe } = await import('./commands/serve.js');
+      return runServe(command, io);
+    }
+  }
+}

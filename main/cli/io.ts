@@ -1,0 +1,37 @@
+// Where a command reads and writes. Passed in rather than imported so commands stay testable and
+// so `serve` can reuse them without touching the real terminal.
+import { createStyle, type Style } from './output/style.js';
+
+export interface CliIO {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  out(line?: string): void;
+  err(line?: string): void;
+  /** Style for stdout: colour only on a terminal. */
+  style: Style;
+  errStyle: Style;
+  isInteractive: boolean;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    out: (line = '') => void process.stdout.write(`${line}\n`),
+    err: (line = '') => void process.stderr.write(`${line}\n`),
+    style: createStyle(process.stdout),
+    errStyle: createStyle(process.stderr),
+    isInteractive: process.stdin.isTTY === true,
+  };
+}
+
+/** JSON for people when they look at it, compact when a program reads it. */
+export function printJson(io: CliIO, value: unknown): void {
+  io.out(io.stdout.isTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value));
+}
+
+export function printWarnings(io: CliIO, warnings: string[]): void {
+  for (const w of warnings) io.err(io.errStyle.yellow(`warning: ${w}`));
+}
