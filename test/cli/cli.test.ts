@@ -1,0 +1,243 @@
+// The real `porthole` command against real sockets held by children this test spawned.
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import { cleanup, isRunning, spawnHelper, waitFor } from '../core/spawned.js';
+import { JsonPortAnswer, JsonSnapshot } from './json-contract.js';
+import { runCli, startCli } from './run-cli.js';
+
+const extraChildren: import('node:child_process').ChildProcess[] = [];
+afterEach(async () => {
+  for (const c of extraChildren.splice(0)) if (isRunning(c)) c.kill('SIGKILL');
+  await cleanup();
+});
+
+/** A port that was free a moment ago: bound to port 0 by us, then released. */
+async function freePort(): Promise<number> {
+  const srv = net.createServer().listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = srv.address() as net.AddressInfo;
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+describe('porthole PORT', () => {
+  it('names the holder with pid, full name, command and cwd, and exits 0', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1' });
+    const r = await runCli([String(s.port), '--json']);
+    expect(r.code).toBe(0);
+    const answer = JsonPortAnswer.parse(JSON.parse(r.stdout));
+    expect(answer.held).toBe(true);
+    expect(answer.port).toBe(s.port);
+    const listener = answer.sockets.find((x) => x.state === 'LISTEN');
+    expect(listener).toMatchObject({ protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: s.port, remoteAddress: null, remotePort: null, pids: [s.pid], ownerHidden: false });
+    const owner = answer.processes.find((p) => p.pid === s.pid)!;
+    expect(owner.name).toBe('node');
+    expect(owner.command).toContain('-e');
+    expect(owner.cwd).toBe(process.cwd());
+    expect(owner.ppid).toBe(process.pid);
+  });
+
+  it('prints a readable answer without --json', async () => {
+    const s = await spawnHelper({ host: '::1' });
+    const r = await runCli([`:${s.port}`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`:${s.port} is held by node (pid ${s.pid})`);
+    expect(r.stdout).toContain(`[::1]:${s.port}`);
+    expect(r.stdout).toContain(`porthole kill ${s.port}`);
+  });
+
+  it('exits 1 and says so when the port is free', async () => {
+    const port = await freePort();
+    const r = await runCli([String(port)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`:${port} is free.`);
+    const j = await runCli([String(port), '--json']);
+    expect(j.code).toBe(1);
+    expect(JsonPortAnswer.parse(JSON.parse(j.stdout))).toMatchObject({ held: false, sockets: [] });
+  });
+
+  it('reports a conflict between an IPv4 and an IPv6 owner of the same port', async () => {
+    const v6 = await spawnHelper({ host: '::1' });
+    // The same port on 127.0.0.1, in another process; retry if the OS happens to have it taken.
+    const v4 = await spawnHelperOnPort('127.0.0.1', v6.port!);
+    if (!v4) return expect.fail('could not bind 127.0.0.1 on the IPv6 helper port');
+    const r = await runCli([String(v6.port), '--json']);
+    const answer = JsonPortAnswer.parse(JSON.parse(r.stdout));
+    const conflict = answer.conflicts.find((c) => c.kind === 'dual-stack-split');
+    expect(conflict?.pids.sort()).toEqual([v4, v6.pid].sort());
+    expect(conflict?.reason).toMatch(/localhost/);
+  });
+});
+
+async function spawnHelperOnPort(host: string, port: number): Promise<number | undefined> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${port}, '${host}', () => console.log('ok')).on('error', () => process.exit(3)); setInterval(() => {}, 1000)`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [data] = await Promise.race([once(child.stdout!, 'data'), once(child, 'exit').then(() => [undefined])]);
+  extraChildren.push(child);
+  if (!data) return undefined;
+  return child.pid;
+}
+
+describe('porthole list', () => {
+  it('prints every socket in the documented JSON shape, including ours', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1', udp: true });
+    const r = await runCli(['list', '--json']);
+    expect(r.code).toBe(0);
+    const snap = JsonSnapshot.parse(JSON.parse(r.stdout));
+    const mine = snap.sockets.find((x) => x.localPort === s.port && x.protocol === 'udp');
+    expect(mine).toMatchObject({ state: 'UNCONN', remoteAddress: null, pids: [s.pid] });
+    expect(snap.processes.some((p) => p.pid === s.pid)).toBe(true);
+  });
+
+  it('--listening leaves out established connections', async () => {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const s = { port: (server.address() as net.AddressInfo).port };
+    const client = net.connect(s.port, '127.0.0.1');
+    await once(client, 'connect');
+    const clientPort = client.localPort!;
+    try {
+      const all = JsonSnapshot.parse(JSON.parse((await runCli(['list', '--json'])).stdout));
+      expect(all.sockets.some((x) => x.localPort === clientPort && x.state === 'ESTABLISHED')).toBe(true);
+      const listening = JsonSnapshot.parse(JSON.parse((await runCli(['--listening', '--json'])).stdout));
+      expect(listening.sockets.some((x) => x.localPort === clientPort)).toBe(false);
+      expect(listening.sockets.some((x) => x.localPort === s.port && x.state === 'LISTEN')).toBe(true);
+      expect(listening.sockets.every((x) => x.state === 'LISTEN' || x.state === 'UNCONN')).toBe(true);
+    } finally {
+      client.destroy();
+      server.close();
+    }
+  });
+
+  it('prints one plain aligned row per socket when piped', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1' });
+    const r = await runCli(['list']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^PROTO\s+LOCAL\s+REMOTE\s+STATE\s+PID\s+PROCESS\s+SERVICE$/);
+    const row = lines.find((l) => l.includes(`127.0.0.1:${s.port} `));
+    expect(row).toMatch(new RegExp(`^tcp4\\s+127\\.0\\.0\\.1:${s.port}\\s+\\*\\s+LISTEN\\s+${s.pid}\\s+node\\s`));
+    expect(r.stdout).not.toMatch(/\x1b\[/); // no colour codes in a pipe
+  });
+});
+
+describe('bad arguments', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['70000'], /out of range/],
+    [['0'], /out of range/],
+    [['why', 'http'], /not a port number/],
+    [['why'], /missing PORT/],
+    [['kill', 'pid:abc'], /not a process id/],
+    [['kill'], /missing PORT or pid:PID/],
+    [['list', '--bogus'], /unknown option --bogus/],
+    [['3000', '4000'], /unexpected argument "4000"/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['watch', '--interval', 'soon'], /not a duration/],
+    [['watch', '--interval', '1ms'], /between 250ms and 1h/],
+  ];
+  it.each(cases)('porthole %j: one line on stderr, exit 2, nothing on stdout', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('kill refuses to act without --yes when stdin is not a terminal, and signals nothing', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1' });
+    const r = await runCli(['kill', String(s.port)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/pass --yes/);
+    expect(isRunning(s.child)).toBe(true);
+  });
+});
+
+describe('porthole kill', () => {
+  it('stops the holder gracefully and confirms the port is free', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1' });
+    const r = await runCli(['kill', String(s.port), '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`sent SIGTERM to pid ${s.pid}`);
+    expect(r.stdout).toMatch(/free/i);
+    await s.exited;
+    expect((await runCli([String(s.port)])).code).toBe(1);
+  });
+
+  it('reports a process that ignores SIGTERM, and --force escalates', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1', ignoreTerm: true });
+    const gentle = await runCli(['kill', String(s.port), '--yes', '--json']);
+    expect(gentle.code).toBe(1);
+    const report = JSON.parse(gentle.stdout).report;
+    expect(report.stillRunning).toEqual([s.pid]);
+    expect(isRunning(s.child)).toBe(true);
+
+    const forced = await runCli(['kill', String(s.port), '--yes', '--force', '--json']);
+    expect(forced.code).toBe(0);
+    const signals = JSON.parse(forced.stdout).report.steps.filter((x: { kind: string }) => x.kind === 'signal').map((x: { signal: string }) => x.signal);
+    expect(signals).toEqual(['SIGTERM', 'SIGKILL']);
+    await s.exited;
+  });
+
+  it('refuses pid 1 and itself with exit 3', async () => {
+    const init = await runCli(['kill', 'pid:1', '--yes']);
+    expect(init.code).toBe(3);
+    expect(init.stderr).toMatch(/refused/);
+  });
+
+  // The interactive prompt needs a TTY: util-linux's `script` gives the child one.
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.runIf(hasScript)('asks for confirmation on a terminal, and a "no" signals nothing', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1' });
+    const r = spawnSync('script', ['-qec', `${process.execPath} bin/porthole.cjs kill ${s.port}`, '/dev/null'], { input: 'n\n', encoding: 'utf8', timeout: 20_000 });
+    expect(r.stdout).toContain(`Stop node (pid ${s.pid})? [y/N]`);
+    expect(r.stdout).toMatch(/Nothing was signalled/);
+    expect(isRunning(s.child)).toBe(true);
+  });
+});
+
+describe('porthole why', () => {
+  it('explains a held port (exit 1) and a free one (exit 0)', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1' });
+    const held = await runCli(['why', String(s.port)]);
+    expect(held.code).toBe(1);
+    expect(held.stdout).toContain(`pid ${s.pid}`);
+    const port = await freePort();
+    const free = await runCli(['why', String(port), '--json']);
+    expect(free.code).toBe(0);
+    expect(JSON.parse(free.stdout)).toMatchObject({ port, bindable: true });
+  });
+});
+
+describe('porthole watch', () => {
+  it('streams one JSON object per line as sockets come and go, and stops cleanly on SIGINT', async () => {
+    const port = await freePort();
+    const watch = startCli(['watch', String(port), '--json', '--interval', '250ms']);
+    try {
+      const first = JSON.parse(await watch.waitFor((l) => l.includes('"snapshot"')));
+      expect(first.sockets).toEqual([]);
+      const srv = net.createServer().listen(port, '127.0.0.1');
+      await once(srv, 'listening');
+      const added = JSON.parse(await watch.waitFor((l) => l.includes('"added"')));
+      expect(added.socket).toMatchObject({ localPort: port, state: 'LISTEN', pids: [process.pid] });
+      expect(added.processes[0].pid).toBe(process.pid);
+      srv.close();
+      const removed = JSON.parse(await watch.waitFor((l) => l.includes('"removed"')));
+      expect(removed.socket.localPort).toBe(port);
+    } finally {
+      watch.child.kill('SIGINT');
+    }
+    const [code] = await once(watch.child, 'exit');
+    expect(code).toBe(0);
+  });
+});
+
+describe('porthole help', () => {
+  it('prints usage and exits 0', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/porthole why PORT/);
+  });
+});
