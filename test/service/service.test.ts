@@ -1,0 +1,138 @@
+// The service with the real engine, a real monitor and real child processes: what every transport
+// (Electron IPC, browser mode's WebSocket) relies on.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KillPlanView, ServerEvent } from '../../main/core/contract.js';
+import { Engine } from '../../main/core/engine.js';
+import { Monitor } from '../../main/core/monitor.js';
+import { PortholeService } from '../../main/service/service.js';
+import { SettingsStore } from '../../main/service/settings-store.js';
+import { cleanup, isRunning, spawnHelper, waitFor } from '../core/spawned.js';
+
+const services: PortholeService[] = [];
+afterEach(async () => {
+  for (const s of services.splice(0)) s.dispose();
+  await cleanup();
+});
+
+function makeService(extra: Partial<ConstructorParameters<typeof PortholeService>[0]> = {}) {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'porthole-service-')), 'settings.json');
+  const settings = new SettingsStore(file);
+  settings.update({ intervalMs: 250, watchedPorts: [] });
+  const monitor = new Monitor(new Engine(), { intervalMs: 250 });
+  const opened: string[] = [];
+  const service = new PortholeService({ monitor, settings, openExternal: async (url) => void opened.push(url), ...extra });
+  services.push(service);
+  return { service, settings, file, monitor, opened };
+}
+
+function collect() {
+  const events: ServerEvent[] = [];
+  return { events, sink: (e: ServerEvent) => events.push(e) };
+}
+
+describe('PortholeService sessions', () => {
+  it('sends nothing before ready, then settings, status and a full snapshot with our listener', async () => {
+    const child = await spawnHelper({ host: '127.0.0.1' });
+    const { service } = makeService();
+    const { events, sink } = collect();
+    const session = service.openSession(sink);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(events).toEqual([]);
+    await session.handle('ready', []);
+    expect(events.slice(0, 2).map((e) => e.type)).toEqual(['settings', 'status']);
+    await waitFor(() => events.some((e) => e.type === 'snapshot'));
+    const snap = events.find((e) => e.type === 'snapshot');
+    if (snap?.type !== 'snapshot') throw new Error('no snapshot');
+    const mine = snap.snapshot.sockets.find((s) => s.localPort === child.port && s.state === 'LISTEN');
+    expect(mine?.pids).toEqual([child.pid]);
+    expect(snap.snapshot.processes.some((p) => p.pid === child.pid)).toBe(true);
+    session.close();
+  });
+
+  it('streams a delta when a listener appears', async () => {
+    const { service } = makeService();
+    const { events, sink } = collect();
+    const session = service.openSession(sink);
+    await session.handle('ready', []);
+    await waitFor(() => events.some((e) => e.type === 'snapshot'));
+    const child = await spawnHelper({ host: '::1' });
+    await waitFor(() => events.some((e) => e.type === 'delta' && e.delta.added.some((s) => s.localPort === child.port)));
+    session.close();
+  });
+
+  it('rejects bad input with a clear error and changes nothing', async () => {
+    const { service, file } = makeService();
+    const session = service.openSession(() => undefined);
+    const before = readFileSync(file, 'utf8');
+    await expect(session.handle('rm -rf', [])).rejects.toThrow(/unknown verb/);
+    await expect(session.handle('setSettings', [{ intervalMs: 5 }])).rejects.toThrow(/setSettings: invalid arguments at 0.intervalMs/);
+    await expect(session.handle('setSettings', [{ surprise: true }])).rejects.toThrow(/invalid arguments/);
+    await expect(session.handle('planKill', [{ target: { port: 70000 }, tree: false }])).rejects.toThrow(/planKill/);
+    await expect(session.handle('kill', [{ target: { pid: 1 }, tree: false, force: true, confirmed: [] }])).rejects.toThrow(/kill: invalid/);
+    await expect(session.handle('ready', 'not-an-array')).rejects.toThrow(/ready/);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('opens only loopback http(s) links', async () => {
+    const { service, opened } = makeService();
+    const session = service.openSession(() => undefined);
+    expect(await session.handle('openExternal', ['file:///etc/passwd'])).toBe(false);
+    expect(await session.handle('openExternal', ['https://evil.example/'])).toBe(false);
+    expect(await session.handle('openExternal', ['http://localhost:3000/'])).toBe(true);
+    expect(opened).toEqual(['http://localhost:3000/']);
+  });
+
+  it('stops polling when nothing is visible and nothing is watched', async () => {
+    const { service, settings } = makeService();
+    const session = service.openSession(() => undefined, { visible: false });
+    expect(service.status.idle).toBe(true);
+    session.setVisible(true);
+    expect(service.status.idle).toBe(false);
+    session.setVisible(false);
+    settings.update({ watchedPorts: [3000] });
+    expect(service.status.idle).toBe(false);
+  });
+});
+
+describe('kill through the service', () => {
+  it('refuses when what the user confirmed is not what holds the port now', async () => {
+    const child = await spawnHelper({ host: '127.0.0.1' });
+    const { service } = makeService();
+    const session = service.openSession(() => undefined);
+    const plan = (await session.handle('planKill', [{ target: { port: child.port }, tree: false }])) as KillPlanView;
+    expect(plan.candidates.map((c) => c.pid)).toEqual([child.pid]);
+    expect(plan.candidates[0]!.ports).toEqual([`TCP 127.0.0.1:${child.port}`]);
+    const stale = plan.candidates.map((c) => ({ pid: c.pid, startTime: c.startTime - 10_000 }));
+    const result = await session.handle('kill', [{ target: { port: child.port }, tree: false, force: false, confirmed: stale }]);
+    expect(result).toMatchObject({ ok: false });
+    expect((result as { summary: string }).summary).toMatch(/not in what you confirmed/);
+    expect(isRunning(child.child)).toBe(true);
+  });
+
+  it('asks the confirmer, and does nothing when declined', async () => {
+    const child = await spawnHelper({ host: '127.0.0.1' });
+    const asked: KillPlanView[] = [];
+    const { service } = makeService({ confirmKill: async (plan) => (asked.push(plan), false) });
+    const session = service.openSession(() => undefined);
+    const plan = (await session.handle('planKill', [{ target: { pid: child.pid }, tree: false }])) as KillPlanView;
+    const confirmed = plan.candidates.map(({ pid, startTime }) => ({ pid, startTime }));
+    const result = await session.handle('kill', [{ target: { pid: child.pid }, tree: false, force: false, confirmed }]);
+    expect(result).toMatchObject({ ok: false, declined: true });
+    expect(asked[0]?.candidates[0]?.pid).toBe(child.pid);
+    expect(isRunning(child.child)).toBe(true);
+  });
+
+  it('stops the confirmed holder and reports the port free', async () => {
+    const child = await spawnHelper({ host: '127.0.0.1' });
+    const { service } = makeService();
+    const session = service.openSession(() => undefined);
+    const plan = (await session.handle('planKill', [{ target: { port: child.port }, tree: false }])) as KillPlanView;
+    const confirmed = plan.candidates.map(({ pid, startTime }) => ({ pid, startTime }));
+    const result = await session.handle('kill', [{ target: { port: child.port }, tree: false, force: false, confirmed }]);
+    expect(result).toMatchObject({ ok: true, portFree: true });
+    await child.exited;
+  });
+});
