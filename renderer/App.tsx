@@ -1,0 +1,276 @@
+// The main window: wires the store, the api and the components together, and owns the view
+// state that is not data (selection, sort, the filter text, which groups are folded).
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { DEFAULT_SETTINGS, type PortholeApi } from '../main/core/contract.js';
+import type { Conflict } from '../main/core/model.js';
+import { isListening } from './listening.js';
+import { ApiContext, useApi } from './api-context.js';
+import { ConflictBanner } from './components/ConflictBanner.js';
+import { DetailsPane } from './components/DetailsPane.js';
+import { EmptyState } from './components/EmptyState.js';
+import { ErrorBanner } from './components/ErrorBanner.js';
+import { ExportMenu } from './components/ExportMenu.js';
+import { FilterBar } from './components/FilterBar.js';
+import { Header, type CountKey } from './components/Header.js';
+import { HiddenBanner } from './components/HiddenBanner.js';
+import { KillDialog } from './components/KillDialog.js';
+import { KillOutcome } from './components/KillOutcome.js';
+import { StatusBar } from './components/StatusBar.js';
+import { SocketTable } from './components/table/SocketTable.js';
+import { TrafficChart } from './components/TrafficChart.js';
+import { ViewToggles } from './components/ViewToggles.js';
+import { WatchedPorts } from './components/WatchedPorts.js';
+import type { downloadText } from './export.js';
+import { parseFilter, pinnedPort } from './filter.js';
+import { useFilterText } from './hooks/useFilterText.js';
+import { useIdleWarmup } from './hooks/useIdleWarmup.js';
+import { useSettingsWriter } from './hooks/useSettingsWriter.js';
+import { useShortcuts } from './hooks/useShortcuts.js';
+import { useWatchedAlerts } from './hooks/useWatchedAlerts.js';
+import { killTargetFor, whyNoKill } from './kill/target.js';
+import { useKillFlow } from './kill/useKillFlow.js';
+import { browserNotifier, type Notifier } from './notify.js';
+import { countSockets } from './state/counts.js';
+import { StoreContext, useStore, useStoreInstance } from './state/hooks.js';
+import type { SortSpec } from './state/sort.js';
+import type { PortholeStore } from './state/store.js';
+import { useSocketView } from './state/use-view.js';
+import { watchedStatuses } from './watched.js';
+
+export interface AppProps {
+  api: PortholeApi;
+  store: PortholeStore;
+  notifier?: Notifier;
+  now?: () => number;
+  download?: typeof downloadText;
+}
+
+export function App({ api, store, notifier = browserNotifier, now = Date.now, download }: AppProps) {
+  useEffect(() => store.connect(api), [api, store]);
+  return (
+    <ApiContext.Provider value={api}>
+      <StoreContext.Provider value={store}>
+        <MainView notifier={notifier} now={now} download={download} />
+      </StoreContext.Provider>
+    </ApiContext.Provider>
+  );
+}
+
+const DEFAULT_SORT: SortSpec = { column: 'local', desc: false };
+const MemoTable = memo(SocketTable);
+
+function MainView({ notifier, now, download }: { notifier: Notifier; now: () => number; download: typeof downloadText | undefined }) {
+  const api = useApi();
+  const store = useStoreInstance();
+  const loaded = useStore((s) => s.loaded);
+  const sockets = useStore((s) => s.sockets);
+  const rowsLog = useStore((s) => s.rowsLog);
+  const closing = useStore((s) => s.closing);
+  const fresh = useStore((s) => s.fresh);
+  const processes = useStore((s) => s.processes);
+  const conflicts = useStore((s) => s.conflicts);
+  const conflictKeys = useStore((s) => s.conflictKeys);
+  const error = useStore((s) => s.error);
+  const status = useStore((s) => s.status);
+  const settings = useStore((s) => s.settings) ?? DEFAULT_SETTINGS;
+  const writeSettings = useSettingsWriter(api, store);
+
+  const settingsFilter = useStore((s) => s.settings?.filter);
+  const [filterText, setFilterText] = useFilterText(api, store, settingsFilter);
+  const filter = useMemo(() => parseFilter(filterText), [filterText]);
+  const [sort, setSort] = useState<SortSpec>(DEFAULT_SORT);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  const [detailsOpen, setDetailsOpen] = useState(false);
+  const [paused, setPaused] = useState(store.isFrozen);
+  const filterRef = useRef<HTMLInputElement>(null);
+  const kill = useKillFlow(api);
+
+  const view = useSocketView(
+    { sockets, rowsLog, processes, conflictKeys },
+    { filter, listeningOnly: settings.listeningOnly, groupByProcess: settings.groupByProcess, collapsed, sort },
+  );
+  const counts = useMemo(() => countSockets(sockets, closing, conflicts), [sockets, closing, conflicts]);
+  useIdleWarmup(sockets);
+  const selected = useMemo(() => (selectedKey === null ? undefined : sockets.find((s) => s.key === selectedKey)), [sockets, selectedKey]);
+  const hiddenExample = useMemo(() => (counts.hidden > 0 ? sockets.find((s) => s.owner === 'hidden' && !closing.has(s.key)) : undefined), [counts.hidden, sockets, closing]);
+  const watched = useMemo(() => watchedStatuses(settings.watchedPorts, sockets, closing, processes), [settings.watchedPorts, sockets, closing, processes]);
+  useWatchedAlerts(watched, loaded, notifier);
+
+  const setPause = useCallback(
+    (p: boolean) => {
+      store.setFrozen(p);
+      setPaused(p);
+      api.call(p ? 'pause' : 'resume').catch(() => undefined);
+    },
+    [api, store],
+  );
+  // Paused or resumed from elsewhere (the tray menu): follow the monitor when its state flips.
+  const serverPaused = status?.paused;
+  const lastServerPaused = useRef(serverPaused);
+  useEffect(() => {
+    if (serverPaused === undefined || serverPaused === lastServerPaused.current) return;
+    lastServerPaused.current = serverPaused;
+    if (serverPaused === store.isFrozen) return;
+    store.setFrozen(serverPaused);
+    setPaused(serverPaused);
+  }, [serverPaused, store]);
+
+  const showFilter = useCallback(
+    (text: string, all?: boolean) => {
+      setFilterText(text);
+      if (all) writeSettings({ listeningOnly: false });
+    },
+    [setFilterText, writeSettings],
+  );
+  const onCount = useCallback(
+    (key: CountKey) => {
+      if (key === 'listening') {
+        showFilter('');
+        writeSettings({ listeningOnly: true });
+      } else if (key === 'established') showFilter('state:established', true);
+      else if (key === 'udp') showFilter('udp', true);
+      else if (key === 'conflicts') showFilter('conflict');
+      else showFilter('hidden', true);
+    },
+    [showFilter, writeSettings],
+  );
+  const onPickConflict = useCallback((c: Conflict) => showFilter(`conflict port:${c.port}`), [showFilter]);
+  const onSelect = useCallback((key: string) => {
+    setSelectedKey(key);
+    setDetailsOpen(true);
+  }, []);
+  const onToggleGroup = useCallback(
+    (id: string) =>
+      setCollapsed((prev) => {
+        const next = new Set(prev);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
+  );
+  const startKillSelected = useCallback(() => {
+    if (!selected || closing.has(selected.key)) return;
+    const req = killTargetFor(selected, selected.pids.length > 0 ? processes.get(selected.pids[0]!)?.name : undefined);
+    if (req) kill.start(req);
+    else kill.refuse(`:${selected.localPort}`, whyNoKill(selected));
+  }, [selected, closing, processes, kill]);
+
+  useShortcuts(
+    filterRef,
+    { items: view.items, selectedKey, detailsOpen, filterText, dialogOpen: kill.state.step === 'confirm' },
+    { select: setSelectedKey, setDetailsOpen, setFilterText, startKill: startKillSelected },
+  );
+
+  const port = pinnedPort(filter);
+  const portHeld = useMemo(
+    () => view.items.length === 0 && port !== null && sockets.some((s) => s.localPort === port && isListening(s) && !closing.has(s.key)),
+    [view.items.length, port, sockets, closing],
+  );
+
+  return (
+    <div className="app">
+      <Header
+        counts={counts}
+        paused={paused}
+        onTogglePause={() => setPause(!paused)}
+        onCount={onCount}
+        traffic={<TrafficSection />}
+        exportMenu={<ExportMenu sockets={view.sockets} processes={processes} conflictKeys={conflictKeys} now={now} download={download} />}
+      />
+      <WatchedPorts
+        statuses={watched}
+        onAdd={(p) => {
+          notifier.requestPermission();
+          writeSettings({ watchedPorts: [...settings.watchedPorts, p] });
+        }}
+        onRemove={(p) => writeSettings({ watchedPorts: settings.watchedPorts.filter((x) => x !== p) })}
+        onPick={(p) => showFilter(`port:${p}`)}
+      />
+      <div className="banners">
+        <ErrorBanner error={error} now={now} />
+        <ConflictBanner conflicts={conflicts} onPick={onPickConflict} />
+        <HiddenBanner hidden={counts.hidden} example={hiddenExample} onShow={() => showFilter('hidden', true)} />
+      </div>
+      <div className="toolbar">
+        <FilterBar ref={filterRef} value={filterText} onChange={setFilterText} hints={filter.hints} shown={view.sockets.length} total={counts.total} />
+        <ViewToggles
+          listeningOnly={settings.listeningOnly}
+          onListeningOnly={(v) => writeSettings({ listeningOnly: v })}
+          groupByProcess={settings.groupByProcess}
+          onGroupByProcess={(v) => writeSettings({ groupByProcess: v })}
+        />
+      </div>
+      <main className="workspace">
+        <MemoTable
+          items={view.items}
+          sort={sort}
+          onSortChange={setSort}
+          selectedKey={selectedKey}
+          onSelect={onSelect}
+          onToggleGroup={onToggleGroup}
+          closing={closing}
+          fresh={fresh}
+          processes={processes}
+          conflictKeys={conflictKeys}
+          empty={
+            <EmptyState
+              loaded={loaded}
+              filterText={filterText}
+              port={port}
+              portHeld={portHeld}
+              listeningOnly={settings.listeningOnly}
+              onClearFilter={() => setFilterText('')}
+              onShowAll={() => writeSettings({ listeningOnly: false })}
+            />
+          }
+        />
+        {detailsOpen && selected ? (
+          <DetailsPane
+            socket={selected}
+            closing={closing.has(selected.key)}
+            sockets={sockets}
+            processes={processes}
+            conflicts={conflicts}
+            onSelect={setSelectedKey}
+            onClose={() => setDetailsOpen(false)}
+            onKill={kill.start}
+            now={now}
+          />
+        ) : null}
+      </main>
+      <StatusSection paused={paused} />
+      {kill.state.step === 'confirm' ? <KillDialog req={kill.state.req} plan={kill.state.plan} onConfirm={kill.confirm} onCancel={kill.cancel} /> : null}
+      <KillOutcome state={kill.state} onDismiss={kill.dismiss} onEscalate={kill.escalate} />
+    </div>
+  );
+}
+
+/** Its own subscriber: a traffic sample every second re-renders the chart, not the table. */
+function TrafficSection() {
+  const traffic = useStore((s) => s.traffic);
+  return <TrafficChart samples={traffic} />;
+}
+
+function StatusSection({ paused }: { paused: boolean }) {
+  const sockets = useStore((s) => s.sockets);
+  const closing = useStore((s) => s.closing);
+  const processes = useStore((s) => s.processes);
+  const collector = useStore((s) => s.collector);
+  const takenAt = useStore((s) => s.takenAt);
+  const elevated = useStore((s) => s.elevated);
+  const issues = useStore((s) => s.issues);
+  const status = useStore((s) => s.status);
+  return (
+    <StatusBar
+      total={sockets.length - closing.size}
+      processes={processes.size}
+      collector={collector}
+      takenAt={takenAt}
+      elevated={elevated}
+      issues={issues}
+      status={status}
+      paused={paused}
+    />
+  );
+}

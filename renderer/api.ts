@@ -1,0 +1,15 @@
+// The renderer's one seam to the outside: Electron's preload bridge when it is there, else the
+// WebSocket client to browser mode. Nothing else in the renderer knows which one it has.
+import type { PortholeApi } from '../main/core/contract.js';
+import { createWsApi, wsUrl } from './ws-client.js';
+
+let cached: PortholeApi | null = null;
+
+export function resolveApi(win: Window = window): PortholeApi {
+  if (win.porthole) return win.porthole;
+  return createWsApi({ url: wsUrl(win.location) });
+}
+
+export function getApi(): PortholeApi {
+  return (cached ??= resolveApi());
+}

@@ -1,0 +1,56 @@
+// The top bar: counts (each one a shortcut to the matching filter), traffic, export, pause.
+import type { ReactNode } from 'react';
+import type { Counts } from '../state/counts.js';
+
+export type CountKey = 'listening' | 'established' | 'udp' | 'conflicts' | 'hidden';
+
+export interface HeaderProps {
+  counts: Counts;
+  paused: boolean;
+  onTogglePause: () => void;
+  onCount: (key: CountKey) => void;
+  traffic: ReactNode;
+  exportMenu: ReactNode;
+}
+
+const COUNT_LABELS: [CountKey, string][] = [
+  ['listening', 'listening'],
+  ['established', 'established'],
+  ['udp', 'UDP'],
+  ['conflicts', 'conflicts'],
+  ['hidden', 'owners hidden'],
+];
+
+export function Header({ counts, paused, onTogglePause, onCount, traffic, exportMenu }: HeaderProps) {
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          ◎
+        </span>
+        Porthole
+      </div>
+      <ul className="counts" aria-label="Counts">
+        {COUNT_LABELS.map(([key, label]) => (
+          <li key={key}>
+            <button
+              type="button"
+              className={`count count-${key}${(key === 'conflicts' || key === 'hidden') && counts[key] > 0 ? ' alert' : ''}`}
+              onClick={() => onCount(key)}
+              title={`Show ${label}`}
+            >
+              <strong>{counts[key].toLocaleString()}</strong> {label}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div className="topbar-right">
+        {traffic}
+        {exportMenu}
+        <button type="button" className={`pause${paused ? ' paused' : ''}`} aria-pressed={paused} onClick={onTogglePause}>
+          <span aria-hidden="true">{paused ? '▶' : '‖'}</span> {paused ? 'Resume' : 'Pause'}
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,100 @@
+// Browser mode's confirmation: names every process that would be signalled, its pid and ports,
+// and what Porthole refuses to touch. The confirming button is "Kill"; Esc or "Cancel" backs out.
+import { useEffect, useId, useRef } from 'react';
+import type { KillPlanView } from '../../main/core/contract.js';
+import type { KillRequestInput } from '../kill/target.js';
+
+export interface KillDialogProps {
+  req: KillRequestInput;
+  plan: KillPlanView;
+  onConfirm: () => void;
+  onCancel: () => void;
+}
+
+export function KillDialog({ req, plan, onConfirm, onCancel }: KillDialogProps) {
+  const titleId = useId();
+  const descId = useId();
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    // Focus starts on the harmless choice: a stray Enter must not kill anything.
+    const before = document.activeElement as HTMLElement | null;
+    cancelRef.current?.focus();
+    return () => before?.focus?.();
+  }, []);
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      onCancel();
+    } else if (e.key === 'Tab') trapFocus(e, dialogRef.current);
+  };
+
+  const n = plan.candidates.length;
+  const verb = req.force ? 'Force kill' : 'Kill';
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
+      <div ref={dialogRef} className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} aria-describedby={descId} onKeyDown={onKeyDown}>
+        <h2 id={titleId}>
+          {verb} {n === 1 ? plan.candidates[0]!.name : `${n} processes`}?
+        </h2>
+        <p id={descId}>{plan.summary}</p>
+        <ul className="kill-candidates">
+          {plan.candidates.map((c) => (
+            <li key={c.pid}>
+              <span className="pname">{c.name}</span> <span className="pid">pid {c.pid}</span>
+              {c.role === 'descendant' ? <span className="badge">child</span> : null}
+              <span className="ports mono">{c.ports.length > 0 ? c.ports.join(', ') : 'no ports'}</span>
+            </li>
+          ))}
+        </ul>
+        {plan.refusals.length > 0 ? (
+          <div className="refusals">
+            <h3>Porthole won't touch</h3>
+            <ul>
+              {plan.refusals.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {plan.notes.length > 0 ? (
+          <ul className="notes">
+            {plan.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        ) : null}
+        <p className="muted small">
+          {req.force ? 'Force kill stops them without letting them clean up (SIGKILL).' : 'They are asked to stop first (SIGTERM), so they can clean up.'}
+          {req.tree ? ' Their child processes are included.' : ''}
+        </p>
+        <div className="modal-actions">
+          <button type="button" ref={cancelRef} onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="button" className="danger" onClick={onConfirm}>
+            Kill
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function trapFocus(e: React.KeyboardEvent, root: HTMLElement | null) {
+  if (!root) return;
+  const focusable = [...root.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')].filter((el) => !el.hasAttribute('disabled'));
+  if (focusable.length === 0) return;
+  const first = focusable[0]!;
+  const last = focusable[focusable.length - 1]!;
+  if (e.shiftKey && document.activeElement === first) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && document.activeElement === last) {
+    e.preventDefault();
+    first.focus();
+  }
+}

@@ -1,0 +1,66 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { details, renderApp, rowWith, within } from './app-helpers.js';
+import { FakeApi, machine, snapshot } from './fixtures.js';
+
+afterEach(cleanup);
+
+describe('details pane', () => {
+  it('tells everything about the owner of the selected socket', async () => {
+    const api = new FakeApi();
+    const m = machine();
+    api.initial = snapshot(m.sockets, m.processes, [
+      { id: 'u', kind: 'unexpected-owner', protocol: 'tcp', port: 5173, pids: [4821], socketKeys: [m.sockets[0]!.key], reason: 'Port 5173 is usually Vite, here held by node.', severity: 'warning' },
+    ]);
+    await renderApp({ api });
+    fireEvent.click(rowWith('127.0.0.1:5173')!);
+    const pane = details();
+    const text = pane.textContent!;
+    expect(within(pane).getByRole('heading', { level: 2 }).textContent).toContain('127.0.0.1:5173');
+    for (const fact of ['node', '4821', '/usr/bin/node', 'node ./node_modules/.bin/vite --port 5173', '/home/me/shop', 'me', '4800 (zsh)', 'Vite dev server', 'loopback only']) {
+      expect(text).toContain(fact);
+    }
+    expect(text).toMatch(/Started.*\(2h 0m ago\)/);
+    expect(text).toContain('Port 5173 is usually Vite, here held by node.');
+    // Its other sockets, clickable.
+    const others = within(pane).getByRole('region', { name: 'Other sockets of this process' });
+    const buttons = within(others).getAllByRole('button');
+    expect(buttons.map((b) => b.textContent)).toEqual([expect.stringContaining('[::1]:5173'), expect.stringContaining('51234')]);
+    fireEvent.click(buttons[0]!);
+    expect(within(details()).getByRole('heading', { level: 2 }).textContent).toContain('[::1]:5173');
+  });
+
+  it('opens listening TCP ports in the browser and copies the row and the command line', async () => {
+    const { api } = await renderApp();
+    fireEvent.click(rowWith('127.0.0.1:5173')!);
+    const user = userEvent.setup();
+    await user.click(within(details()).getByRole('button', { name: 'Open in browser' }));
+    expect(api.callsOf('openExternal')).toEqual([['http://localhost:5173/']]);
+    await user.click(within(details()).getByRole('button', { name: 'Copy command line' }));
+    expect(api.callsOf('copyText')).toEqual([['node ./node_modules/.bin/vite --port 5173']]);
+    await user.click(within(details()).getByRole('button', { name: 'Copy' }));
+    expect(api.callsOf('copyText')[1]).toEqual(['tcp4\t127.0.0.1:5173\t-\tLISTEN\tnode (pid 4821)\tVite dev server']);
+  });
+
+  it('offers no browser for UDP or connections, and no kill for hidden owners', async () => {
+    await renderApp();
+    await userEvent.click(screen.getByRole('radio', { name: 'All' }));
+    fireEvent.click(rowWith('51234')!);
+    expect(within(details()).queryByRole('button', { name: 'Open in browser' })).toBeNull();
+    fireEvent.click(rowWith(':5353')!);
+    expect(within(details()).queryByRole('button', { name: 'Open in browser' })).toBeNull();
+    fireEvent.click(rowWith(':631')!);
+    const pane = details();
+    expect(pane.textContent).toContain('run "sudo porthole"');
+    expect((within(pane).getByRole('button', { name: 'Kill' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('closes with its × button', async () => {
+    await renderApp();
+    fireEvent.click(rowWith(':5432')!);
+    await userEvent.click(within(details()).getByRole('button', { name: 'Close details' }));
+    await waitFor(() => expect(screen.queryByRole('complementary')).toBeNull());
+  });
+});

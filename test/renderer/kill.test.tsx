@@ -1,0 +1,122 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { details, dialog, renderApp, rowWith, within } from './app-helpers.js';
+import { FakeApi, killResult, plan } from './fixtures.js';
+
+afterEach(cleanup);
+
+const nodePlan = plan([{ pid: 4821, name: 'node', startTime: 1234, role: 'target', ports: ['tcp 127.0.0.1:5173', 'tcp [::1]:5173'] }], {
+  refusals: ['zsh (pid 4800) is your shell: Porthole never stops it.'],
+});
+
+function killApi(transport: 'websocket' | 'electron' = 'websocket') {
+  return new FakeApi(transport).on('planKill', () => nodePlan).on('kill', () => killResult());
+}
+
+async function openKill(api: FakeApi) {
+  await renderApp({ api });
+  fireEvent.click(rowWith('127.0.0.1:5173')!);
+  await userEvent.click(within(details()).getByRole('button', { name: 'Kill' }));
+}
+
+describe('kill flow', () => {
+  it('browser mode: plans, confirms in a dialog naming each process, pid and port, then kills exactly those', async () => {
+    const api = killApi();
+    await openKill(api);
+    expect(api.callsOf('planKill')).toEqual([[{ target: { pid: 4821 }, tree: false }]]);
+    const d = await screen.findByRole('dialog');
+    expect(d.getAttribute('aria-modal')).toBe('true');
+    expect(within(d).getByRole('heading', { name: 'Kill node?' })).toBeTruthy();
+    expect(d.textContent).toContain('pid 4821');
+    expect(d.textContent).toContain('tcp 127.0.0.1:5173, tcp [::1]:5173');
+    expect(d.textContent).toContain('zsh (pid 4800) is your shell');
+    expect(document.activeElement).toBe(within(d).getByRole('button', { name: 'Cancel' }));
+    expect(api.callsOf('kill')).toHaveLength(0);
+
+    await userEvent.click(within(d).getByRole('button', { name: 'Kill' }));
+    expect(api.callsOf('kill')).toEqual([[{ target: { pid: 4821 }, tree: false, force: false, confirmed: [{ pid: 4821, startTime: 1234 }] }]]);
+    await screen.findByText('✓ The port is free.');
+    expect(screen.getByText('Stopped node (pid 4821).')).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('Cancel and Esc call nothing', async () => {
+    const api = killApi();
+    await openKill(api);
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await userEvent.click(within(details()).getByRole('button', { name: 'Kill' }));
+    await screen.findByRole('dialog');
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(details()).toBeTruthy(); // Esc closed the dialog only
+    expect(api.callsOf('kill')).toHaveLength(0);
+  });
+
+  it('Electron: no in-page dialog (main asks natively); kills with the planned identities', async () => {
+    const api = killApi('electron');
+    await openKill(api);
+    await waitFor(() => expect(api.callsOf('kill')).toHaveLength(1));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(api.callsOf('kill')[0]).toEqual([{ target: { pid: 4821 }, tree: false, force: false, confirmed: [{ pid: 4821, startTime: 1234 }] }]);
+  });
+
+  it('Electron: a declined native dialog ends quietly', async () => {
+    const api = killApi('electron').on('kill', () => killResult({ ok: false, declined: true, summary: 'Cancelled.' }));
+    await openKill(api);
+    await waitFor(() => expect(api.callsOf('kill')).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByRole('status', { name: '' })).toBeNull());
+    expect(screen.queryByText('Cancelled.')).toBeNull();
+  });
+
+  it('after a failed graceful stop offers Kill tree and Force kill, and force goes through the dialog again', async () => {
+    const api = killApi().on('kill', (req) =>
+      req.force ? killResult() : killResult({ ok: false, summary: 'node (pid 4821) is still running after SIGTERM.', portFree: false, stillRunning: [4821] }),
+    );
+    await openKill(api);
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Kill' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('still running after SIGTERM');
+    expect(alert.textContent).toContain('The port is still in use.');
+    expect(within(alert).getByRole('button', { name: 'Kill tree' })).toBeTruthy();
+    await userEvent.click(within(alert).getByRole('button', { name: 'Force kill' }));
+    const d = await screen.findByRole('dialog');
+    expect(within(d).getByRole('heading', { level: 2 }).textContent).toBe('Force kill node?');
+    await userEvent.click(within(d).getByRole('button', { name: 'Kill' }));
+    expect(api.callsOf('kill')[1]).toEqual([{ target: { pid: 4821 }, tree: false, force: true, confirmed: [{ pid: 4821, startTime: 1234 }] }]);
+    await screen.findByText('✓ The port is free.');
+  });
+
+  it('shows refusals instead of a dialog when nothing may be killed', async () => {
+    const api = new FakeApi().on('planKill', () => plan([], { summary: 'Nothing to stop.', refusals: ['pid 1 is init: Porthole never stops it.'] }));
+    await openKill(api);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('pid 1 is init');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(api.callsOf('kill')).toHaveLength(0);
+  });
+
+  it('shows a planning error', async () => {
+    const api = new FakeApi().on('planKill', () => Promise.reject(new Error('planKill: invalid arguments')));
+    await openKill(api);
+    expect((await screen.findByRole('alert')).textContent).toContain('planKill: invalid arguments');
+  });
+
+  it('Delete on the selected row starts the same flow', async () => {
+    const api = killApi();
+    await renderApp({ api });
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}{Delete}'); // :631 (hidden owner), then 127.0.0.1:5173
+    expect(await screen.findByRole('dialog')).toBe(dialog());
+    expect(api.callsOf('planKill')).toEqual([[{ target: { pid: 4821 }, tree: false }]]);
+  });
+
+  it('Delete on a socket with a hidden owner says why nothing can be killed', async () => {
+    const api = killApi();
+    await renderApp({ api });
+    await userEvent.keyboard('{ArrowDown}{Delete}');
+    expect((await screen.findByRole('alert')).textContent).toContain('the OS hides its owner');
+    expect(api.callsOf('planKill')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerEvent, WsServerFrame } from '../../main/core/contract.js';
+import { createWsApi, wsUrl, type WebSocketLike } from '../../renderer/ws-client.js';
+
+class FakeSocket implements WebSocketLike {
+  readyState = 0;
+  sent: Array<{ id: number; verb: string; args: unknown[] }> = [];
+  onopen: WebSocketLike['onopen'] = null;
+  onclose: WebSocketLike['onclose'] = null;
+  onmessage: WebSocketLike['onmessage'] = null;
+  onerror: WebSocketLike['onerror'] = null;
+  constructor(readonly url: string) {}
+  send(data: string) {
+    if (this.readyState !== 1) throw new Error('not open');
+    this.sent.push(JSON.parse(data));
+  }
+  close(code = 1000) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  receive(frame: WsServerFrame) {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  drop(code = 1006) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+}
+
+function harness() {
+  const sockets: FakeSocket[] = [];
+  const timers: Array<{ fn: () => void; ms: number }> = [];
+  const api = createWsApi({
+    url: 'ws://127.0.0.1:7777/ws?token=abc',
+    createSocket: (url) => {
+      const s = new FakeSocket(url);
+      sockets.push(s);
+      return s;
+    },
+    now: () => 42_000,
+    setTimeout: (fn, ms) => timers.push({ fn, ms }),
+    clearTimeout: () => undefined,
+    random: () => 0.5,
+  });
+  const events: ServerEvent[] = [];
+  api.onEvent((e) => events.push(e));
+  return { api, sockets, timers, events, last: () => sockets[sockets.length - 1]! };
+}
+
+describe('wsUrl', () => {
+  it('takes the token from the page address and matches the page scheme', () => {
+    expect(wsUrl({ protocol: 'http:', host: '127.0.0.1:7777', search: '?token=s3cr%2Bt&x=1' })).toBe('ws://127.0.0.1:7777/ws?token=s3cr%2Bt');
+    expect(wsUrl({ protocol: 'https:', host: 'localhost:9', search: '' })).toBe('wss://localhost:9/ws?token=');
+  });
+});
+
+describe('createWsApi', () => {
+  it('queues calls until open, then matches replies by id', async () => {
+    const h = harness();
+    expect(h.api.transport).toBe('websocket');
+    const settings = h.api.call('getSettings');
+    const diag = h.api.call('diagnose', 3000);
+    h.last().open();
+    expect(h.last().sent.map((f) => [f.verb, f.args])).toEqual([
+      ['getSettings', []],
+      ['diagnose', [3000]],
+    ]);
+    const [a, b] = h.last().sent;
+    h.last().receive({ kind: 'reply', id: b!.id, ok: false, error: 'diagnose: nope' });
+    h.last().receive({ kind: 'reply', id: a!.id, ok: true, result: { filter: 'x' } });
+    await expect(settings).resolves.toEqual({ filter: 'x' });
+    await expect(diag).rejects.toThrow('diagnose: nope');
+  });
+
+  it('passes events through and ignores garbage', () => {
+    const h = harness();
+    h.last().open();
+    h.last().onmessage?.({ data: 'not json' });
+    h.last().onmessage?.({ data: JSON.stringify({ kind: 'event' }) });
+    h.last().receive({ kind: 'event', event: { type: 'status', status: { paused: true, intervalMs: 1000, idle: false } } });
+    expect(h.events).toEqual([{ type: 'status', status: { paused: true, intervalMs: 1000, idle: false } }]);
+  });
+
+  it('reconnects with backoff, reports it, rejects what was in flight, and asks for a fresh snapshot', async () => {
+    const h = harness();
+    const ready = h.api.call('ready').catch((e: Error) => e);
+    h.last().open();
+    const pending = h.api.call('planKill', { target: { port: 3000 }, tree: false });
+    h.last().drop();
+    await expect(pending).rejects.toThrow(/lost/);
+    expect(await ready).toBeInstanceOf(Error);
+    expect(h.events.at(-1)).toMatchObject({ type: 'error', retryInMs: 500, at: 42_000 });
+    expect(h.timers[0]!.ms).toBe(500);
+    h.timers[0]!.fn();
+    expect(h.sockets).toHaveLength(2);
+    h.last().drop(); // still down: the wait doubles
+    expect(h.timers[1]!.ms).toBe(1000);
+    h.timers[1]!.fn();
+    h.last().open();
+    expect(h.last().sent.map((f) => f.verb)).toEqual(['ready']);
+    h.last().drop(); // backoff starts again after a success
+    expect(h.timers[2]!.ms).toBe(500);
+  });
+
+  it('stops retrying when the server refuses the token', () => {
+    const h = harness();
+    h.last().drop(1008);
+    expect(h.timers).toHaveLength(0);
+    expect(h.events.at(-1)).toMatchObject({ type: 'error', retryInMs: 0 });
+    expect((h.events.at(-1) as { message: string }).message).toMatch(/token/);
+  });
+
+  it('close() stops everything', async () => {
+    const h = harness();
+    h.last().open();
+    const p = h.api.call('pause');
+    h.api.close();
+    await expect(p).rejects.toThrow();
+    expect(h.timers).toHaveLength(0);
+  });
+});
