@@ -115,6 +115,8 @@ function sameProcess(a: ProcessInfo, b: ProcessInfo): boolean {
     a.name === b.name &&
     a.exe === b.exe &&
     a.command === b.command &&
+    // argv ["node", "a b"] and ["node", "a", "b"] share one command string.
+    sameList(a.argv, b.argv) &&
     a.cwd === b.cwd &&
     a.user === b.user &&
     a.uid === b.uid &&
@@ -126,8 +128,20 @@ function sameProcess(a: ProcessInfo, b: ProcessInfo): boolean {
 function sameConflicts(a: Conflict[], b: Conflict[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    if (a[i]!.id !== b[i]!.id || a[i]!.reason !== b[i]!.reason || a[i]!.socketKeys.length !== b[i]!.socketKeys.length) return false;
+    const x = a[i]!;
+    const y = b[i]!;
+    // The id stays when a server re-binds (new socket keys) or a worker joins (new pids): compare
+    // everything a consumer shows or links to.
+    if (x.id !== y.id || x.kind !== y.kind || x.reason !== y.reason || x.severity !== y.severity) return false;
+    if (x.protocol !== y.protocol || x.port !== y.port || !sameList(x.pids, y.pids) || !sameList(x.socketKeys, y.socketKeys)) return false;
   }
+  return true;
+}
+
+function sameList<T>(a: readonly T[] | null, b: readonly T[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

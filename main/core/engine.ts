@@ -1,7 +1,7 @@
 // One collection, enriched: sockets get keys, owners, service labels; the snapshot gets conflicts.
 // Everything that consumes sockets (CLI, monitor, Electron main, browser mode) starts here.
 import { createCollector } from './collect/index.js';
-import type { Collector, CollectOptions } from './collect/types.js';
+import type { Collector, CollectOptions, OwnedSocket } from './collect/types.js';
 import { detectConflicts } from './conflicts.js';
 import { socketKey, type ProcessInfo, type Snapshot, type Socket } from './model.js';
 import { createProcessDescriber, type ProcessDescriber } from './processes.js';
@@ -32,7 +32,7 @@ export class Engine {
     const processes = await this.describer.describe([...pids], raw.processHints);
 
     const sockets: Socket[] = raw.sockets.map((s) => {
-      const socket: Socket = { ...s, key: socketKey(s), service: null };
+      const socket = toSocket(s);
       socket.service = labelService(socket, firstOwner(socket, processes));
       return socket;
     });
@@ -46,6 +46,49 @@ export class Engine {
       elevated: raw.elevated,
     };
   }
+}
+
+/**
+ * `{ ...s, key, service: null }`, spelled out (same fields, same order): at 20,000 sockets an
+ * object spread per socket cost ~15x more than a literal of one fixed shape.
+ */
+export function toSocket(s: OwnedSocket): Socket {
+  const key = socketKey(s);
+  if (s.hiddenReason !== undefined) {
+    return {
+      protocol: s.protocol,
+      family: s.family,
+      localAddress: s.localAddress,
+      localPort: s.localPort,
+      remoteAddress: s.remoteAddress,
+      remotePort: s.remotePort,
+      state: s.state,
+      inode: s.inode,
+      uid: s.uid,
+      v6Only: s.v6Only,
+      pids: s.pids,
+      owner: s.owner,
+      hiddenReason: s.hiddenReason,
+      key,
+      service: null,
+    };
+  }
+  return {
+    protocol: s.protocol,
+    family: s.family,
+    localAddress: s.localAddress,
+    localPort: s.localPort,
+    remoteAddress: s.remoteAddress,
+    remotePort: s.remotePort,
+    state: s.state,
+    inode: s.inode,
+    uid: s.uid,
+    v6Only: s.v6Only,
+    pids: s.pids,
+    owner: s.owner,
+    key,
+    service: null,
+  };
 }
 
 function firstOwner(socket: Socket, processes: Map<number, ProcessInfo>): ProcessInfo | undefined {

@@ -2,7 +2,8 @@
 // terminals: a transport subscribes and forwards what it is given.
 //   - a new subscriber gets the full current snapshot first, then deltas only;
 //   - a failed poll keeps the last good snapshot, reports the error, and retries with backoff;
-//   - polls never overlap: the next one is scheduled when the previous one finishes.
+//   - polls never overlap: the next one is scheduled when the previous one finishes;
+//   - after pause() or stop(), nothing more is published, not even the poll that was under way.
 import { diffSnapshots, type SnapshotDelta } from './diff.js';
 import type { Snapshot } from './model.js';
 
@@ -34,6 +35,9 @@ export class Monitor {
   private paused = false;
   private inFlight: Promise<void> | undefined;
   private failures = 0;
+  /** Bumped by pause() and stop(): a poll that started before it publishes nothing. */
+  private epoch = 0;
+  private lastPollDropped = false;
   private intervalMs: number;
   private readonly maxRetryMs: number;
 
@@ -72,12 +76,14 @@ export class Monitor {
 
   stop(): void {
     this.running = false;
+    this.epoch++;
     clearTimeout(this.timer);
     this.timer = undefined;
   }
 
   pause(): void {
     this.paused = true;
+    this.epoch++;
     clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -97,7 +103,8 @@ export class Monitor {
   pollNow(): Promise<void> {
     this.inFlight ??= this.poll().finally(() => {
       this.inFlight = undefined;
-      if (this.running && !this.paused) this.schedule(this.nextDelay());
+      // A poll dropped by pause() (resumed since) still owes the subscribers one: do it now.
+      if (this.running && !this.paused) this.schedule(this.lastPollDropped ? 0 : this.nextDelay());
     });
     return this.inFlight;
   }
@@ -113,10 +120,16 @@ export class Monitor {
   }
 
   private async poll(): Promise<void> {
+    const epoch = this.epoch;
+    this.lastPollDropped = false;
     let next: Snapshot;
     try {
       next = await this.source.snapshot();
     } catch (error) {
+      if (epoch !== this.epoch) {
+        this.lastPollDropped = true;
+        return;
+      }
       this.failures++;
       this.emit({
         type: 'error',
@@ -126,6 +139,10 @@ export class Monitor {
         retryInMs: this.nextDelay(),
         lastGoodAt: this.current?.takenAt ?? null,
       });
+      return;
+    }
+    if (epoch !== this.epoch) {
+      this.lastPollDropped = true;
       return;
     }
     this.failures = 0;

@@ -78,7 +78,10 @@ export function fullName(comm: string, exe: string | null, argv: string[] | null
 
 export function splitCmdline(raw: string): string[] {
   const parts = raw.split('\0');
-  if (parts[parts.length - 1] === '') parts.pop();
+  // Each argument ends with a NUL. A process that rewrote its title (setproctitle in nginx and
+  // postgres, process.title in Node) pads the rest of its argument area with NULs: those are not
+  // empty arguments. (A real trailing empty argument is lost with them; it is far rarer.)
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts;
 }
 

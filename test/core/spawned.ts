@@ -104,3 +104,97 @@ export async function cleanup(): Promise<void> {
     }),
   );
 }
+
+export interface ScriptOptions {
+  /** Extra argv after `-e SCRIPT` (visible in /proc/PID/cmdline, so tests can check the command line). */
+  args?: string[];
+  cwd?: string;
+  uid?: number;
+  gid?: number;
+  /** The program to run the script with; process.execPath unless a test renamed it. */
+  execPath?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Open an IPC channel: the child gets process.send, the test gets request(). */
+  ipc?: boolean;
+  /** Run a file with these node arguments instead of `-e SCRIPT` (script is then ignored). */
+  argv?: string[];
+}
+
+export interface ScriptChild {
+  child: ChildProcess;
+  pid: number;
+  /** The first line the child printed, parsed as JSON. */
+  info: Record<string, unknown>;
+  /** Date.now() just before and just after spawn(): the kernel's start time lies between. */
+  spawnedAt: { before: number; after: number };
+  argv: string[];
+  /** IPC children only: send a command, resolve with the child's reply ({ ...reply } with the same id). */
+  request(command: Record<string, unknown>): Promise<Record<string, unknown>>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Runs `node -e SCRIPT` (or options.execPath), waits for the first stdout line and parses it as
+ * JSON. The child is killed by cleanup(). Scripts answer IPC requests with `process.send({ id, ... })`.
+ */
+export async function spawnScript(script: string, options: ScriptOptions = {}): Promise<ScriptChild> {
+  const program = options.execPath ?? process.execPath;
+  const args = options.argv ?? ['-e', script, ...(options.args ?? [])];
+  const before = Date.now();
+  const child = spawn(program, args, {
+    cwd: options.cwd,
+    uid: options.uid,
+    gid: options.gid,
+    env: options.env ?? process.env,
+    stdio: options.ipc ? ['ignore', 'pipe', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'],
+  });
+  const after = Date.now();
+  children.add(child);
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(buf.slice(0, nl));
+    });
+    child.once('exit', (code, signal) => reject(new Error(`script exited early (${code ?? signal}): ${buf}`)));
+    child.once('error', reject);
+  });
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (reply: Record<string, unknown>) => void; reject: (error: Error) => void }>();
+  if (options.ipc) {
+    child.on('message', (msg: Record<string, unknown>) => {
+      const waiter = pending.get(msg.id as number);
+      pending.delete(msg.id as number);
+      if (msg.error) waiter?.reject(new Error(String(msg.error)));
+      else waiter?.resolve(msg);
+    });
+    child.once('exit', () => {
+      for (const waiter of pending.values()) waiter.reject(new Error('child exited before replying'));
+      pending.clear();
+    });
+  }
+  return {
+    child,
+    pid: child.pid!,
+    info: JSON.parse(line) as Record<string, unknown>,
+    spawnedAt: { before, after },
+    argv: [program, ...args],
+    exited,
+    request(command) {
+      if (!options.ipc) throw new Error('not an IPC child');
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        child.send({ ...command, id });
+      });
+    },
+  };
+}
+
+/** A grandchild a test caused: cleanup() kills it too, but only while its start time still matches. */
+export async function adopt(pid: number): Promise<void> {
+  const id = await readIdentity(pid);
+  if (id) grandchildren.push({ pid: id.pid, startTime: id.startTime });
+}

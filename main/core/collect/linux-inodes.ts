@@ -3,19 +3,34 @@
 // answer between polls and re-read only what changed.
 //
 // Each poll:
-//   1. list /proc; processes that vanished are dropped, new ones are read in full;
-//   2. for known processes, list /proc/PID/fd and readlink only fd numbers we have not seen;
-//   3. if an inode from `ss` is still unowned (an fd number was closed and reused for a new socket
-//      between polls), re-read every process's fds, most likely owners first, until all are found;
-//   4. every `fullEvery` polls, re-read everything anyway, so rarer cases (a socket passed over a
+//   1. refresh(): list /proc; processes that vanished are dropped, new ones are read in full; for
+//      known processes, list /proc/PID/fd and readlink only fd numbers we have not seen, skipping
+//      processes whose number of fds has not moved (see refreshProcess). The collector runs this
+//      while `ss` is still working, since it does not need ss's answer;
+//   2. resolve(wanted): if an inode from `ss` is still unowned, then, each step only if some are
+//      still missing:
+//      a. list every process again (the socket may be newer than step 1, or sit at the number of
+//         an fd closed meanwhile, which leaves the count unchanged);
+//      b. re-read the fds whose socket has gone from `ss` since the last poll: a closed socket's
+//         fd number is the one a new socket gets (a client reconnecting, a server accepting);
+//      c. re-read every process's fds, most likely owners first, until all are found. Inodes that
+//         even this cannot find (a socket held by a process outside our PID namespace, or by
+//         another user's process) are remembered, and not searched for again before step 3.
+//         With { rescan: false } the caller runs this step itself (rescan()), after asking ss
+//         which of the missing sockets still exist: under churn most were closed after ss listed
+//         them, and no search finds those;
+//      d. re-read fds of sockets several processes hold (see recheckShared);
+//   3. every `fullEvery` polls, re-read everything anyway, so rarer cases (a socket passed over a
 //      unix socket into an fd number that was reused) heal within seconds.
 // Synchronous on purpose: it is thousands of tiny syscalls, and libuv's thread pool would cost more
 // than the work. Long-running callers (the monitor) run collection off the main thread.
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
 
 interface ProcessFds {
   /** fd number -> socket inode, or 0 for an fd that is not a socket. */
   fds: Map<string, number>;
+  /** How many fds the process had when they were listed. */
+  count: number;
 }
 
 export interface InodeLookup {
@@ -23,14 +38,31 @@ export interface InodeLookup {
   owners: Map<number, number[]>;
   /** Processes whose fds we could not read (another user's, when not root). */
   unreadablePids: number;
+  /**
+   * Processes whose fd list we could read but not where the fds point, even as root (a protected
+   * init, a security agent guarded by an LSM): their sockets cannot be placed.
+   */
+  protectedPids: number[];
+  /**
+   * With `{ rescan: false }`: wanted inodes still unplaced once the cheap steps are done, for the
+   * caller to pass to rescan() (or not, if it learns they are gone). Otherwise empty.
+   */
+  missing: number[];
 }
-
-const SOCKET_LINK = /^socket:\[(\d+)\]$/;
 
 export class InodeOwnerIndex {
   private readonly processes = new Map<number, ProcessFds>();
   private readonly unreadable = new Set<number>();
+  private readonly protectedPids = new Set<number>();
   private polls = 0;
+  /** Whether the current poll re-reads everything (set by refresh()). */
+  private full = true;
+  private refreshed = false;
+  private pids: number[] = [];
+  /** Inodes wanted by the previous poll. */
+  private lastWanted = new Set<number>();
+  /** Inodes a complete read could not find an owner for; not searched again until the next full poll. */
+  private unresolved = new Set<number>();
 
   constructor(
     private readonly procRoot = '/proc',
@@ -42,22 +74,93 @@ export class InodeOwnerIndex {
    * owners of a listener on the same port own its accepted connections); they are read first.
    */
   lookup(wanted: Iterable<number>, hints?: (inode: number) => number[] | undefined): InodeLookup {
-    const full = this.polls++ % this.fullEvery === 0;
+    if (!this.refreshed) this.refresh();
+    return this.resolve(wanted, hints);
+  }
+
+  /** How many fds the index knows of: what a rescan would re-read. */
+  get knownFds(): number {
+    let n = 0;
+    for (const entry of this.processes.values()) n += entry.fds.size;
+    return n;
+  }
+
+  /** Step 1 of a poll: catch up with /proc. Needs nothing from `ss`, so it can run while ss does. */
+  refresh(): void {
+    this.full = this.polls++ % this.fullEvery === 0;
+    if (this.full) this.unresolved.clear();
+    this.readAll(this.full);
+    this.refreshed = true;
+  }
+
+  /** Step 2 of a poll: find the owners of `wanted`, searching further only for the missing ones. */
+  resolve(wanted: Iterable<number>, hints?: (inode: number) => number[] | undefined, options: { rescan?: boolean } = {}): InodeLookup {
+    if (!this.refreshed) this.refresh();
+    this.refreshed = false;
+    // Step c re-reads every fd of every process: the caller may first check which of the missing
+    // sockets still exist (most are sockets closed since ss listed them, which no search will find).
+    const deferred = options.rescan === false;
+    const wantedSet = new Set(wanted);
+
+    let owners = this.buildOwners();
+    let missing = this.missingFrom(owners, wantedSet);
+    if (missing.size > 0) {
+      // a. Sockets opened since refresh() ran (it may have run before `ss` did), or in place of a
+      //    closed fd, which leaves the count of fds unchanged: list every process again.
+      this.readAll(false, true);
+      // b. fd numbers whose socket has gone since the last poll, and may now hold a new one. Even
+      //    after a full read: refresh() may have run before ss, and an fd reused in between.
+      this.rereadClosed(wantedSet);
+      owners = this.buildOwners();
+      missing = this.missingFrom(owners, wantedSet);
+      // c. Everything, likely owners first. Whatever is still missing then has no visible owner.
+      if (missing.size > 0 && !deferred) {
+        this.rescanFor(missing, hints);
+        owners = this.buildOwners();
+      }
+      if (!deferred) for (const inode of missing) if (!owners.has(inode)) this.unresolved.add(inode);
+    }
+    // d. A socket several processes hold outlives one of them closing its copy. If that fd number
+    //    was reused for something ss does not list (a file, a pipe), nothing above notices, and the
+    //    cache would go on naming the process. Sockets held by several processes are few: re-read them.
+    if (!this.full && this.recheckShared(owners)) owners = this.buildOwners();
+    for (const inode of this.unresolved) if (!wantedSet.has(inode)) this.unresolved.delete(inode);
+    this.lastWanted = wantedSet;
+    return {
+      owners,
+      unreadablePids: this.unreadable.size,
+      protectedPids: [...this.protectedPids],
+      missing: deferred ? [...missing].filter((inode) => !owners.has(inode)) : [],
+    };
+  }
+
+  /**
+   * Step c of resolve(), when it was deferred: search every process's fds for these inodes, likely
+   * owners first. Those still not found are not searched for again until the next full poll.
+   */
+  rescan(inodes: Iterable<number>, hints?: (inode: number) => number[] | undefined): Map<number, number[]> {
+    const missing = new Set(inodes);
+    if (missing.size > 0) this.rescanFor(missing, hints);
+    const owners = this.buildOwners();
+    for (const inode of missing) if (!owners.has(inode)) this.unresolved.add(inode);
+    return owners;
+  }
+
+  /** Wanted inodes without an owner, except those a complete read already failed to place. */
+  private missingFrom(owners: Map<number, number[]>, wanted: Set<number>): Set<number> {
+    const missing = new Set<number>();
+    for (const inode of wanted) if (!owners.has(inode) && !this.unresolved.has(inode)) missing.add(inode);
+    return missing;
+  }
+
+  private readAll(full: boolean, relist = false): void {
     const pids = this.listPids();
     const alive = new Set(pids);
     for (const pid of this.processes.keys()) if (!alive.has(pid)) this.processes.delete(pid);
     for (const pid of this.unreadable) if (!alive.has(pid)) this.unreadable.delete(pid);
-
-    for (const pid of pids) this.refreshProcess(pid, full);
-
-    let owners = this.buildOwners();
-    const missing = new Set<number>();
-    for (const inode of wanted) if (!owners.has(inode)) missing.add(inode);
-    if (missing.size > 0 && !full) {
-      this.rescanFor(missing, pids, hints);
-      owners = this.buildOwners();
-    }
-    return { owners, unreadablePids: this.unreadable.size };
+    for (const pid of this.protectedPids) if (!alive.has(pid)) this.protectedPids.delete(pid);
+    for (const pid of pids) this.refreshProcess(pid, full, relist);
+    this.pids = pids;
   }
 
   private listPids(): number[] {
@@ -69,22 +172,67 @@ export class InodeOwnerIndex {
     return pids;
   }
 
-  /** Read new fd numbers of one process (all of them when `full` or the process is new). */
-  private refreshProcess(pid: number, full: boolean): void {
+  /**
+   * Read new fd numbers of one process (all of them when `full` or the process is new). `relist`:
+   * list its fds even when their number has not changed.
+   */
+  private refreshProcess(pid: number, full: boolean, relist = false): void {
+    const known = this.processes.get(pid);
+    // Linux 6.2+ reports a process's number of open fds as the size of /proc/PID/fd. Listing a
+    // directory of thousands of fds costs ~1 us per fd, a stat nearly nothing: when the number has
+    // not moved, keep what we know. An fd closed and another opened in its place is caught all the
+    // same: a new socket is an inode `ss` lists that we cannot place (resolve() then lists again),
+    // and a closed socket's inode simply stops being asked for. (Before 6.2 the size is 0: list.)
+    if (!full && !relist && known && known.count > 0 && this.fdCount(pid) === known.count) return;
     const names = this.listFds(pid);
     if (!names) return;
-    const known = this.processes.get(pid);
     const previous = full || !known ? undefined : known.fds;
     const fds = new Map<string, number>();
     for (const fd of names) {
-      const cached = previous?.get(fd);
-      fds.set(fd, cached ?? this.readFd(pid, fd));
+      const inode = previous?.get(fd) ?? this.readFd(pid, fd);
+      // Closed between readdir and readlink: unknown, not "not a socket", or a socket that takes
+      // this fd number later would never be read.
+      if (inode !== CLOSED) fds.set(fd, inode);
     }
-    this.processes.set(pid, { fds });
+    this.processes.set(pid, { fds, count: names.length });
+  }
+
+  private fdCount(pid: number): number {
+    try {
+      return statSync(`${this.procRoot}/${pid}/fd`).size;
+    } catch {
+      return -1; // gone or unreadable: listFds() will say which
+    }
+  }
+
+  /** Re-read every cached fd that refers to a socket more than one process holds. True if any changed. */
+  private recheckShared(owners: Map<number, number[]>): boolean {
+    let changed = false;
+    for (const [pid, entry] of this.processes) {
+      for (const [fd, inode] of entry.fds) {
+        if (inode === 0 || (owners.get(inode)?.length ?? 0) < 2) continue;
+        const now = this.readFd(pid, fd);
+        if (now !== inode) {
+          setOrForget(entry.fds, fd, now);
+          changed = true;
+        }
+      }
+    }
+    return changed;
+  }
+
+  /** Re-read fds whose socket was wanted last poll and is not any more: closed, maybe reused. */
+  private rereadClosed(wanted: Set<number>): void {
+    for (const [pid, entry] of this.processes) {
+      for (const [fd, inode] of entry.fds) {
+        if (inode !== 0 && !wanted.has(inode) && this.lastWanted.has(inode)) setOrForget(entry.fds, fd, this.readFd(pid, fd));
+      }
+    }
   }
 
   /** An fd number can be closed and reused between polls: re-read everything, likely owners first. */
-  private rescanFor(missing: Set<number>, pids: number[], hints?: (inode: number) => number[] | undefined): void {
+  private rescanFor(wanted: Set<number>, hints?: (inode: number) => number[] | undefined): void {
+    const missing = new Set(wanted);
     const order: number[] = [];
     const seen = new Set<number>();
     if (hints) {
@@ -97,17 +245,21 @@ export class InodeOwnerIndex {
         }
       }
     }
-    for (const pid of pids) if (!seen.has(pid)) order.push(pid);
+    for (const pid of this.pids) if (!seen.has(pid)) order.push(pid);
 
     for (const pid of order) {
       if (missing.size === 0) break;
-      const entry = this.processes.get(pid);
-      if (!entry) continue;
-      for (const fd of entry.fds.keys()) {
+      if (!this.processes.has(pid)) continue;
+      // Listed afresh: the socket may sit at an fd number the cache has never seen.
+      const names = this.listFds(pid);
+      if (!names) continue;
+      const fds = new Map<string, number>();
+      for (const fd of names) {
         const inode = this.readFd(pid, fd);
-        entry.fds.set(fd, inode);
+        setOrForget(fds, fd, inode);
         missing.delete(inode);
       }
+      this.processes.set(pid, { fds, count: names.length });
     }
   }
 
@@ -124,13 +276,22 @@ export class InodeOwnerIndex {
     }
   }
 
+  /** The socket inode an fd points to; 0 for anything else (or unreadable); CLOSED if it is gone. */
   private readFd(pid: number, fd: string): number {
+    let link: string;
     try {
-      const match = SOCKET_LINK.exec(readlinkSync(`${this.procRoot}/${pid}/fd/${fd}`));
-      return match ? Number(match[1]) : 0;
-    } catch {
-      return 0; // closed between readdir and readlink
+      link = readlinkSync(`${this.procRoot}/${pid}/fd/${fd}`);
+    } catch (error) {
+      // Listed but not readable: a process protected from inspection. Otherwise it was closed
+      // between readdir and readlink.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') {
+        this.protectedPids.add(pid);
+        return 0;
+      }
+      return CLOSED;
     }
+    return socketInode(link);
   }
 
   private buildOwners(): Map<number, number[]> {
@@ -146,4 +307,26 @@ export class InodeOwnerIndex {
     for (const list of owners.values()) if (list.length > 1) list.sort((a, b) => a - b);
     return owners;
   }
+}
+
+/** readFd()'s answer for an fd that was closed before it could be read. */
+const CLOSED = -1;
+
+function setOrForget(fds: Map<string, number>, fd: string, inode: number): void {
+  if (inode === CLOSED) fds.delete(fd);
+  else fds.set(fd, inode);
+}
+
+const PREFIX = 'socket:[';
+
+/** "socket:[12345]" -> 12345; anything else (a file, a pipe, "anon_inode:[eventfd]") -> 0. */
+export function socketInode(link: string): number {
+  // Same answer as /^socket:\[(\d+)\]$/, without a regex per fd.
+  const end = link.length - 1;
+  if (end <= PREFIX.length || !link.startsWith(PREFIX) || link.charCodeAt(end) !== 93) return 0;
+  for (let i = PREFIX.length; i < end; i++) {
+    const c = link.charCodeAt(i);
+    if (c < 48 || c > 57) return 0;
+  }
+  return Number(link.slice(PREFIX.length, end));
 }

@@ -1,5 +1,6 @@
 // Linux: `ss -tunaeH` for the sockets (with inodes), /proc/*/fd for their owners.
 // When `ss` is missing (minimal containers), /proc/net/{tcp,tcp6,udp,udp6} give the same sockets.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { InodeOwnerIndex } from './linux-inodes.js';
@@ -9,7 +10,7 @@ import { emptyOutcome, type ParseOutcome, type ParsedSocket } from './parse/type
 import { CommandError, runCommand } from './run.js';
 import { CollectorError, type CollectOptions, type Collector, type OwnedSocket, type RawCollection } from './types.js';
 import { userName } from '../users.js';
-import type { CollectorName, Family, Protocol } from '../model.js';
+import type { CollectorName, Family, OwnerVisibility, Protocol } from '../model.js';
 
 const PROC_NET: Array<[file: string, protocol: Protocol, family: Family]> = [
   ['tcp', 'tcp', 4],
@@ -18,12 +19,18 @@ const PROC_NET: Array<[file: string, protocol: Protocol, family: Family]> = [
   ['udp6', 'udp', 6],
 ];
 
+/** More unplaced sockets than this in one poll: search for them all rather than build a long ss filter. */
+const MAX_RECHECKED = 64;
+const RECHECK_ABOVE_FDS = 5000;
+
 export class LinuxCollector implements Collector {
   name: CollectorName = 'linux-ss';
   private readonly index: InodeOwnerIndex;
   /** Listener owners by port from the last poll: an accepted connection belongs to its listener's owner. */
   private listenerOwners = new Map<number, number[]>();
   private ssMissing = false;
+  /** ss before iproute2 4.13 has no -H (no header); the parser skips the header line itself. */
+  private ssFlags = '-tunaeH';
 
   constructor(private readonly procRoot = '/proc') {
     this.index = new InodeOwnerIndex(procRoot);
@@ -31,7 +38,15 @@ export class LinuxCollector implements Collector {
 
   async collect(options: CollectOptions = {}): Promise<RawCollection> {
     const warnings: string[] = [];
-    const parsed = await this.readSockets(options, warnings);
+    const reading = this.readSockets(options, warnings);
+    // While ss works, the inode index catches up with /proc: that part does not need ss's answer.
+    try {
+      this.index.refresh();
+    } catch (error) {
+      await reading.catch(() => undefined);
+      throw error;
+    }
+    const parsed = await reading;
     if (parsed.skipped > 0) {
       warnings.push(`Skipped ${parsed.skipped} unreadable line(s) of socket output, e.g. "${parsed.samples[0] ?? ''}"`);
     }
@@ -43,13 +58,26 @@ export class LinuxCollector implements Collector {
       wanted.push(s.inode);
       portOfInode.set(s.inode, s.localPort);
     }
-    const { owners, unreadablePids } = this.index.lookup(wanted, (inode) => {
+    const hints = (inode: number) => {
       const port = portOfInode.get(inode);
       return port === undefined ? undefined : this.listenerOwners.get(port);
-    });
+    };
+    const lookup = this.index.resolve(wanted, hints, { rescan: false });
+    const { owners, unreadablePids, protectedPids } = lookup;
+    if (lookup.missing.length > 0) {
+      // The last resort, re-reading every fd of every process, costs ~5 us per fd (100+ ms at
+      // 20,000 sockets), and under churn most sockets it would look for were closed after ss
+      // listed them: no search can find those. Ask ss (about their ports only) which still exist.
+      const alive = await this.stillListed(lookup.missing, parsed.sockets, options.signal);
+      const found = this.index.rescan(alive ? lookup.missing.filter((inode) => alive.has(inode)) : lookup.missing, hints);
+      // The search re-reads fds: a socket closed meanwhile drops out of its answer, but it was
+      // open, and whose, when ss listed it. Keep that; take the fresher answer for the rest.
+      for (const [inode, pids] of found) owners.set(inode, pids);
+    }
 
     const elevated = process.getuid?.() === 0;
-    const sockets = parsed.sockets.map((s) => resolveOwner(s, owners.get(s.inode ?? -1), elevated));
+    const shielded = protectedPids.length > 0 ? describeProtected(protectedPids, this.procRoot) : undefined;
+    const sockets = parsed.sockets.map((s) => resolveOwner(s, owners.get(s.inode ?? -1), elevated, shielded));
     if (!options.port) this.rememberListeners(sockets);
     if (!elevated && unreadablePids > 0) {
       warnings.push(`${unreadablePids} processes belong to other users; their sockets' owners are hidden. Run "sudo porthole" to see them.`);
@@ -57,14 +85,43 @@ export class LinuxCollector implements Collector {
     return { collector: this.name, sockets, processHints: new Map(), skippedLines: parsed.skipped, warnings, elevated };
   }
 
+  /** Which of these inodes ss still lists, asking about their ports only; undefined when it cannot tell. */
+  private async stillListed(inodes: number[], sockets: ParsedSocket[], signal?: AbortSignal): Promise<Set<number> | undefined> {
+    // Below a few thousand fds a search costs less than running ss again.
+    if (this.name !== 'linux-ss' || inodes.length > MAX_RECHECKED || this.index.knownFds < RECHECK_ABOVE_FDS) return undefined;
+    const asked = new Set(inodes);
+    const terms = new Set<string>();
+    for (const s of sockets) {
+      if (s.inode === null || !asked.has(s.inode)) continue;
+      terms.add(s.remotePort === null ? `sport = :${s.localPort}` : `sport = :${s.localPort} and dport = :${s.remotePort}`);
+    }
+    const filter: string[] = [];
+    for (const term of terms) {
+      if (filter.length > 0) filter.push('or');
+      filter.push('(', ...term.split(' '), ')');
+    }
+    try {
+      const { stdout } = await runCommand('ss', [this.ssFlags, ...filter], { signal });
+      const present = new Set<number>();
+      for (const s of parseSs(stdout).sockets) if (s.inode !== null && asked.has(s.inode)) present.add(s.inode);
+      return present;
+    } catch {
+      return undefined; // search for all of them, as if we had not asked
+    }
+  }
+
   private async readSockets(options: CollectOptions, warnings: string[]): Promise<ParseOutcome> {
     if (!this.ssMissing) {
       try {
         const filter = options.port ? ['sport', '=', `:${options.port}`] : [];
-        const { stdout } = await runCommand('ss', ['-tunaeH', ...filter], { signal: options.signal });
+        const { stdout } = await runCommand('ss', [this.ssFlags, ...filter], { signal: options.signal });
         this.name = 'linux-ss';
         return parseSs(stdout);
       } catch (error) {
+        if (error instanceof CommandError && this.ssFlags === '-tunaeH' && /invalid option|unrecognized option/i.test(error.stderr)) {
+          this.ssFlags = '-tunae';
+          return this.readSockets(options, warnings);
+        }
         if (!(error instanceof CommandError) || error.code !== 'ENOENT') {
           throw new CollectorError(`Could not list sockets: ${(error as Error).message}`, 'linux-ss', error);
         }
@@ -97,18 +154,62 @@ export class LinuxCollector implements Collector {
   }
 }
 
-export function resolveOwner(socket: ParsedSocket, pids: number[] | undefined, elevated: boolean): OwnedSocket {
-  if (pids && pids.length > 0) return { ...socket, pids, owner: 'known' };
+/**
+ * `shielded`: the processes (as "pid 1 (init)") whose open files could be listed but not read, even
+ * as root; a socket nobody visible holds is most likely theirs.
+ */
+export function resolveOwner(socket: ParsedSocket, pids: number[] | undefined, elevated: boolean, shielded?: string): OwnedSocket {
+  if (pids && pids.length > 0) return owned(socket, pids, 'known');
   // Inode 0: no file descriptor refers to it (TIME_WAIT, an orphaned FIN_WAIT): no process owns it.
-  if (socket.inode === null) return { ...socket, pids: [], owner: 'none' };
+  if (socket.inode === null) return owned(socket, [], 'none');
   const myUid = process.getuid?.();
   let hiddenReason: string;
   if (!elevated && socket.uid !== null && socket.uid !== myUid) {
     hiddenReason = `Owned by user ${userName(socket.uid)}; run "sudo porthole" to see which process holds it.`;
+  } else if (elevated && shielded) {
+    hiddenReason = `No process Porthole can inspect holds it. ${shielded} will not show where its open files point, even to root (protected by the kernel or a security module): it is most likely held there, or by a process outside this PID namespace.`;
   } else if (elevated) {
     hiddenReason = 'Held by a process outside this PID namespace (another container, or the host); run Porthole there to see it.';
   } else {
     hiddenReason = 'The owning process could not be read: it may have just exited, or run in another PID namespace.';
   }
-  return { ...socket, pids: [], owner: 'hidden', hiddenReason };
+  return { ...owned(socket, [], 'hidden'), hiddenReason };
+}
+
+/**
+ * `{ ...socket, pids, owner }`, spelled out: at 20,000 sockets an object spread per socket cost
+ * ~15x more than a literal of one fixed shape. Copies every ParsedSocket field.
+ */
+function owned(s: ParsedSocket, pids: number[], owner: OwnerVisibility): OwnedSocket {
+  return {
+    protocol: s.protocol,
+    family: s.family,
+    localAddress: s.localAddress,
+    localPort: s.localPort,
+    remoteAddress: s.remoteAddress,
+    remotePort: s.remotePort,
+    state: s.state,
+    inode: s.inode,
+    uid: s.uid,
+    v6Only: s.v6Only,
+    pids,
+    owner,
+  };
+}
+
+/** "pid 1 (process_api)", "pids 1 (init) and 812 (falcon-sensor)": names from /proc/PID/comm. */
+export function describeProtected(pids: readonly number[], procRoot = '/proc'): string {
+  const sorted = [...pids].sort((a, b) => a - b);
+  const shown = sorted.slice(0, 5).map((pid) => {
+    let comm = '';
+    try {
+      comm = readFileSync(`${procRoot}/${pid}/comm`, 'utf8').trim();
+    } catch {
+      // gone, or unreadable too: the number will do
+    }
+    return comm ? `${pid} (${comm})` : String(pid);
+  });
+  const more = sorted.length > shown.length ? ` and ${sorted.length - shown.length} more` : '';
+  const list = shown.length > 1 ? `${shown.slice(0, -1).join(', ')}${more ? ', ' : ' and '}${shown[shown.length - 1]}${more}` : shown[0]!;
+  return `${sorted.length === 1 ? 'pid' : 'pids'} ${list}`;
 }

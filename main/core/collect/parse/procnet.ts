@@ -54,7 +54,9 @@ export function parseProcNet(
       remotePort: hasPeer ? remote.port : null,
       state,
       inode: inode === 0 ? null : inode,
-      uid,
+      // A TIME_WAIT socket has no owner and the kernel prints uid 0 for it; like ss (which prints
+      // no "uid:" there), do not claim root owns it.
+      uid: inode === 0 && uid === 0 ? null : uid,
       // /proc/net does not say; the "::" listener's dual-stack setting is unknown here.
       v6Only: null,
       pids: [],

@@ -2,7 +2,7 @@
 // extended fields such as "uid:1000 ino:5442 sk:e cgroup:/ v6only:0 <->" and "timer:(...)".
 // We do not ask for -p: resolving owners ourselves through a cached inode map is ~3x faster.
 import type { Protocol } from '../../model.js';
-import { familyOf, parseEndpoint } from './address.js';
+import { familyOf, parseEndpoint, type Endpoint } from './address.js';
 import { normalizeState } from './states.js';
 import { emptyOutcome, skipLine, type ParseOutcome, type ParsedSocket } from './types.js';
 
@@ -11,46 +11,176 @@ const WHITESPACE = /\s+/;
 
 export function parseSs(text: string): ParseOutcome {
   const out = emptyOutcome();
+  const fields: string[] = [];
+  const ext: number[] = [];
   let start = 0;
-  // Manual line walk: at 21k sockets, split('\n') plus per-line regexes is the parse's main cost.
+  // One pass over the text and no substring per line: at 21k sockets, slicing and trimming each
+  // line and split(/\s+/) on it were most of the parse's time and garbage.
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end).trim();
-    start = end + 1;
-    if (line === '' || line.startsWith('Netid')) continue;
-    const socket = parseSsLine(line);
+    const socket = parseRange(text, start, end, fields, ext, out);
     if (socket) out.sockets.push(socket);
-    else skipLine(out, line);
+    start = end + 1;
   }
   return out;
+}
+
+/** One line, parsed as `parseSsLine(line.trim())` would after skipping blank and header lines. */
+function parseRange(text: string, start: number, end: number, fields: string[], ext: number[], out: ParseOutcome): ParsedSocket | undefined {
+  fields.length = 0;
+  ext.length = 0;
+  let tokenStart = -1;
+  let count = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? text.charCodeAt(i) : 32;
+    if (c === 32 || (c >= 9 && c <= 13)) {
+      if (tokenStart >= 0) {
+        // The two endpoints are parsed in place (fields[4] and [5] stay offsets); Recv-Q and
+        // Send-Q are never read; only netid and state become strings.
+        if (count < 2) fields.push(text.slice(tokenStart, i));
+        else if (count < 4) fields.push('');
+        else ext.push(tokenStart, i);
+        count++;
+        tokenStart = -1;
+      }
+    } else if (c >= 128) {
+      // trim() and \s know more spaces than the ASCII ones checked here: let them decide.
+      const line = text.slice(start, end).trim();
+      if (line === '' || line.startsWith('Netid')) return undefined;
+      return parsed(parseSsLine(line), line, out);
+    } else if (tokenStart < 0) tokenStart = i;
+  }
+  if (count === 0 || fields[0]!.startsWith('Netid')) return undefined;
+  let socket: ParsedSocket | undefined;
+  if (count >= 6) {
+    const local = endpointAt(text, ext[0]!, ext[1]!);
+    const peer = endpointAt(text, ext[2]!, ext[3]!);
+    socket = local && peer ? fromFields(fields, local, peer, text, ext, 4) : undefined;
+  }
+  return socket ?? parsed(undefined, text.slice(start, end).trim(), out);
+}
+
+/**
+ * parseEndpoint(text.slice(from, to)), without the slice and regexes for the shapes ss prints
+ * most: "127.0.0.1:80", "[::1]:80", "0.0.0.0:*", "[::]:*", "*:*". Anything else (zones, mapped
+ * IPv4, odd text) goes to parseEndpoint itself, so the result is always the same as its.
+ */
+function endpointAt(text: string, from: number, to: number): Endpoint | undefined {
+  const colon = text.lastIndexOf(':', to - 1);
+  if (colon > from) {
+    const port = portAt(text, colon + 1, to);
+    if (port !== undefined) {
+      const first = text.charCodeAt(from);
+      if (first === 42 /* * */ && colon === from + 1) return { address: '*', port };
+      if (first === 91 /* [ */ && text.charCodeAt(colon - 1) === 93 /* ] */ && isPlainV6(text, from + 1, colon - 1)) {
+        return { address: text.slice(from + 1, colon - 1), port };
+      }
+      if (isDottedQuad(text, from, colon)) return { address: text.slice(from, colon), port };
+    }
+  }
+  return parseEndpoint(text.slice(from, to));
+}
+
+/** parsePort's answer for text[from, to) when it is "*" or 1-5 digits; undefined otherwise. */
+function portAt(text: string, from: number, to: number): number | null | undefined {
+  const len = to - from;
+  if (len === 1 && text.charCodeAt(from) === 42) return null;
+  if (len < 1 || len > 5) return undefined;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return n <= 65535 ? n : undefined;
+}
+
+/** /^\d{1,3}(?:\.\d{1,3}){3}$/ on text[from, to). */
+function isDottedQuad(text: string, from: number, to: number): boolean {
+  let groups = 0;
+  let digits = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return false;
+    } else if (c === 46 && digits > 0 && groups < 3) {
+      groups++;
+      digits = 0;
+    } else return false;
+  }
+  return groups === 3 && digits > 0;
+}
+
+/** Hex digits and colons only, at least one colon: always a match for parseEndpoint's IPv6 pattern. */
+function isPlainV6(text: string, from: number, to: number): boolean {
+  let colons = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58) colons++;
+    else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return colons > 0;
+}
+
+function parsed(socket: ParsedSocket | undefined, line: string, out: ParseOutcome): ParsedSocket | undefined {
+  if (!socket) skipLine(out, line);
+  return socket;
 }
 
 export function parseSsLine(line: string): ParsedSocket | undefined {
   const fields = line.split(WHITESPACE);
   if (fields.length < 6) return undefined;
-  const protocol = PROTOCOLS[fields[0]!];
-  const state = normalizeState(fields[1]!);
-  if (!protocol || !state) return undefined;
+  // The extended fields, as offsets into them joined by single spaces.
   const local = parseEndpoint(fields[4]!);
   const peer = parseEndpoint(fields[5]!);
   if (!local || !peer) return undefined;
+  // The extended fields, as offsets into them joined by single spaces.
+  const rest = fields.slice(6).join(' ');
+  const ext: number[] = [];
+  for (let i = 6, at = 0; i < fields.length; i++) {
+    ext.push(at, at + fields[i]!.length);
+    at += fields[i]!.length + 1;
+  }
+  return fromFields(fields, local, peer, rest, ext, 0);
+}
+
+/**
+ * `fields`: netid and state first; `ext` from index `extFrom` on: start/end offsets in `text` of
+ * each extended field.
+ */
+function fromFields(
+  fields: readonly string[],
+  local: Endpoint,
+  peer: Endpoint,
+  text: string,
+  ext: readonly number[],
+  extFrom: number,
+): ParsedSocket | undefined {
+  const protocol = PROTOCOLS[fields[0]!];
+  const state = normalizeState(fields[1]!);
+  if (!protocol || !state) return undefined;
 
   let inode: number | null = null;
   let uid: number | null = null;
   let v6Only: boolean | null = null;
-  for (let i = 6; i < fields.length; i++) {
-    const f = fields[i]!;
-    if (f.startsWith('ino:')) inode = toInt(f.slice(4));
-    else if (f.startsWith('uid:')) uid = toInt(f.slice(4));
-    else if (f.startsWith('v6only:')) v6Only = f.slice(7) === '1';
+  for (let k = extFrom; k < ext.length; k += 2) {
+    const from = ext[k]!;
+    const to = ext[k + 1]!;
+    if (text.startsWith('ino:', from)) inode = toInt(text, from + 4, to);
+    else if (text.startsWith('uid:', from)) uid = toInt(text, from + 4, to);
+    else if (text.startsWith('v6only:', from)) v6Only = to - from === 8 && text.charCodeAt(from + 7) === 49; // "v6only:1"
   }
 
-  // ss prints "*" for a dual-stack "::" socket (v6only off); IPv4 wildcards are "0.0.0.0".
+  // ss prints "*" for a dual-stack "::" socket (v6only off), "*%eth0" when it is also bound to a
+  // device; IPv4 wildcards are "0.0.0.0". Older ss (iproute2 3.x, RHEL 7) printed "*" for the IPv4
+  // wildcard instead, and "::" unbracketed. With -e (an "ino:" field), every ss prints "v6only:"
+  // for an IPv6 wildcard, so a "*" without it there is the old spelling of 0.0.0.0.
   let localAddress = local.address;
-  if (localAddress === '*') {
-    localAddress = '::';
-    v6Only ??= false;
+  if (localAddress === '*' || localAddress.startsWith('*%')) {
+    const oldIPv4 = v6Only === null && inode !== null;
+    localAddress = (oldIPv4 ? '0.0.0.0' : '::') + localAddress.slice(1);
+    if (!oldIPv4) v6Only ??= false;
   }
   const family = familyOf(localAddress);
   // Listeners and unconnected UDP print their peer as "0.0.0.0:*", "[::]:*" or "*:*".
@@ -76,6 +206,19 @@ export function parseSsLine(line: string): ParsedSocket | undefined {
   };
 }
 
-function toInt(text: string): number | null {
-  return /^\d+$/.test(text) ? Number(text) : null;
+/** text[from, to) when it is all digits (as /^\d+$/ would have it), else null. */
+function toInt(text: string, from: number, to: number): number | null {
+  if (to <= from) return null;
+  // A running sum could round differently from Number() past 2^53: let Number() do long ones.
+  if (to - from > 15) {
+    const digits = text.slice(from, to);
+    return /^\d+$/.test(digits) ? Number(digits) : null;
+  }
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    n = n * 10 + d;
+  }
+  return n;
 }

@@ -1,0 +1,132 @@
+// The incremental socket-inode -> pid cache (collect/linux-inodes.ts), live: one Engine polls while a
+// child opens, closes and reopens sockets on the same fd numbers and hands sockets to children of
+// its own. After every step the snapshot must name exactly the right owners; a cache that trusts
+// what it read on an earlier poll gets some of these wrong.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Engine } from '../../main/core/engine.js';
+import type { Snapshot } from '../../main/core/model.js';
+import { spawnLab } from './socket-lab.js';
+import { adopt, cleanup } from './spawned.js';
+
+afterEach(cleanup);
+
+/**
+ * Our sockets as "proto localPort>remotePort state owner[pids]", sorted. Everything the test opens
+ * is on 127.0.0.1; `ports` holds "tcp:PORT" / "udp:PORT" of each (the same number in the other
+ * protocol, or on another address, is someone else's).
+ */
+function ours(snap: Snapshot, ports: Set<string>): string[] {
+  return snap.sockets
+    .filter((s) => s.localAddress === '127.0.0.1' && (ports.has(`${s.protocol}:${s.localPort}`) || ports.has(`${s.protocol}:${s.remotePort}`)))
+    .map((s) => `${s.protocol} ${s.localPort}>${s.remotePort ?? '*'} ${s.state} ${s.owner}[${s.pids.join(',')}]`)
+    .sort();
+}
+
+/** Sockets a process holds open; closing handshakes (FIN_WAIT, TIME_WAIT, LAST_ACK...) come and go on the kernel's time. */
+const live = (line: string) => / (LISTEN|ESTABLISHED|UNCONN) /.test(line);
+
+describe.runIf(process.platform === 'linux')('the inode owner cache, polled while sockets come and go', () => {
+  it('follows opens, closes, fd-number reuse and sockets inherited by children', async () => {
+    const engine = new Engine();
+    const L = await spawnLab();
+    const C = await spawnLab();
+    const ports = new Set<string>();
+    const expectOwners = async (expected: string[]) => {
+      const snap = await engine.snapshot();
+      expect(ours(snap, ports).filter(live)).toEqual([...expected].sort());
+    };
+    const track = <T extends { port: number }>(r: T, protocol = 'tcp'): T => {
+      ports.add(`${protocol}:${r.port}`);
+      return r;
+    };
+    await expectOwners([]);
+
+    // 1. A listener and a UDP socket.
+    const a = track(await L.tcpListen('a', '127.0.0.1'));
+    const b = track(await L.udpBind('b', 'udp4', '127.0.0.1'), 'udp');
+    await expectOwners([`tcp ${a.port}>* LISTEN known[${L.pid}]`, `udp ${b.port}>* UNCONN known[${L.pid}]`]);
+
+    // 2. A client in another process connects: each end has its own owner.
+    const c = track(await C.tcpConnect('c', '127.0.0.1', a.port));
+    await L.op('accepted', { count: 1 });
+    const established = [`tcp ${a.port}>${c.port} ESTABLISHED known[${L.pid}]`, `tcp ${c.port}>${a.port} ESTABLISHED known[${C.pid}]`];
+    await expectOwners([`tcp ${a.port}>* LISTEN known[${L.pid}]`, `udp ${b.port}>* UNCONN known[${L.pid}]`, ...established]);
+
+    // 3. Close both and open new ones: the kernel hands out the lowest free fd, the one just closed.
+    await L.close('a');
+    const a2 = track(await L.tcpListen('a2', '127.0.0.1'));
+    expect(a2.fd).toBe(a.fd);
+    await L.close('b');
+    const b2 = track(await L.udpBind('b2', 'udp4', '127.0.0.1'), 'udp');
+    await expectOwners([`tcp ${a2.port}>* LISTEN known[${L.pid}]`, `udp ${b2.port}>* UNCONN known[${L.pid}]`, ...established]);
+
+    // 4. A program started by L inherits the listener: both hold it.
+    const g = (await L.op('inherit', { name: 'a2', as: 'g' })) as { pid: number };
+    await adopt(g.pid);
+    const both = [L.pid, g.pid].sort((x, y) => x - y).join(',');
+    await expectOwners([`tcp ${a2.port}>* LISTEN known[${both}]`, `udp ${b2.port}>* UNCONN known[${L.pid}]`, ...established]);
+
+    // 5. L closes its copy and opens a file, which gets the same fd number. The socket lives on in
+    //    the child alone; L's fd number still exists, but no longer is that socket.
+    await L.close('a2');
+    const file = (await L.op('open-file', { name: 'file' })) as { fd: number };
+    expect(file.fd).toBe(a2.fd);
+    await expectOwners([`tcp ${a2.port}>* LISTEN known[${g.pid}]`, `udp ${b2.port}>* UNCONN known[${L.pid}]`, ...established]);
+
+    // 6. The file closes and a new listener takes that fd number again.
+    await L.close('file');
+    const a3 = track(await L.tcpListen('a3', '127.0.0.1'));
+    expect(a3.fd).toBe(a2.fd);
+    await expectOwners([
+      `tcp ${a2.port}>* LISTEN known[${g.pid}]`,
+      `tcp ${a3.port}>* LISTEN known[${L.pid}]`,
+      `udp ${b2.port}>* UNCONN known[${L.pid}]`,
+      ...established,
+    ]);
+
+    // 6b. A new socket at a new fd number while another fd closes: the process has as many fds as
+    //     at the last poll, but not the same ones.
+    const other = (await L.op('open-file', { name: 'other' })) as { fd: number };
+    const before6b = [
+      `tcp ${a2.port}>* LISTEN known[${g.pid}]`,
+      `tcp ${a3.port}>* LISTEN known[${L.pid}]`,
+      `udp ${b2.port}>* UNCONN known[${L.pid}]`,
+      ...established,
+    ];
+    await expectOwners(before6b);
+    const x = track(await L.tcpListen('x', '127.0.0.1'));
+    await L.close('other');
+    expect(x.fd).not.toBe(other.fd);
+    await expectOwners([...before6b, `tcp ${x.port}>* LISTEN known[${L.pid}]`]);
+    await L.close('x');
+
+    // 7. The client hangs up; the accepted socket's fd is closed by L, and a new connection reuses it.
+    await C.close('c');
+    const c2 = track(await C.tcpConnect('c2', '127.0.0.1', a3.port));
+    await L.op('accepted', { count: 2 });
+    const snap7 = await engine.snapshot();
+    const mine7 = ours(snap7, ports).filter(live);
+    expect(mine7).toEqual(
+      [
+        `tcp ${a2.port}>* LISTEN known[${g.pid}]`,
+        `tcp ${a3.port}>* LISTEN known[${L.pid}]`,
+        `tcp ${a3.port}>${c2.port} ESTABLISHED known[${L.pid}]`,
+        `tcp ${c2.port}>${a3.port} ESTABLISHED known[${C.pid}]`,
+        `udp ${b2.port}>* UNCONN known[${L.pid}]`,
+      ].sort(),
+    );
+
+    // 8. Handing the new listener to two workers over IPC: all three hold it.
+    const { pids: workers } = (await L.op('share', { name: 'a3', workers: 2 })) as { pids: number[] };
+    for (const pid of workers) await adopt(pid);
+    const group = [L.pid, ...workers].sort((x, y) => x - y).join(',');
+    const snap8 = await engine.snapshot();
+    expect(ours(snap8, ports).filter((line) => line.includes(' LISTEN '))).toEqual(
+      [`tcp ${a2.port}>* LISTEN known[${g.pid}]`, `tcp ${a3.port}>* LISTEN known[${group}]`].sort(),
+    );
+
+    // And a fresh engine (a full read of /proc) agrees with the one that has been caching all along.
+    const fresh = await new Engine().snapshot();
+    expect(ours(await engine.snapshot(), ports).filter(live)).toEqual(ours(fresh, ports).filter(live));
+  });
+});

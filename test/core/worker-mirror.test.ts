@@ -1,0 +1,72 @@
+// SnapshotMirror folds deltas into one and applies it when read. Whatever the reads in between,
+// what it holds must be what the worker holds: the same rows (by key), processes and conflicts.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { diffSnapshots } from '../../main/core/diff.js';
+import { socketKey, type Conflict, type ProcessInfo, type Snapshot, type Socket } from '../../main/core/model.js';
+import { SnapshotMirror } from '../../main/core/worker/mirror.js';
+
+const PORTS = [80, 443, 3000, 5432, 6379, 8080];
+const STATES = ['LISTEN', 'ESTABLISHED', 'TIME_WAIT'] as const;
+
+const socketArb = fc
+  .record({ port: fc.constantFrom(...PORTS), peer: fc.option(fc.constantFrom(...PORTS)), state: fc.constantFrom(...STATES), pid: fc.integer({ min: 1, max: 5 }) })
+  .map(({ port, peer, state, pid }): Socket => {
+    const base = { protocol: 'tcp' as const, family: 4 as const, localAddress: '127.0.0.1', localPort: port, remoteAddress: peer === null ? null : '127.0.0.1', remotePort: peer, inode: port * 100 + (peer ?? 0) };
+    return { ...base, key: socketKey(base), state, uid: 0, v6Only: null, pids: [pid], owner: 'known', service: null };
+  });
+
+const snapshotArb = fc
+  .uniqueArray(socketArb, { selector: (s) => s.key, maxLength: 12 })
+  .chain((sockets) =>
+    fc.record({ names: fc.array(fc.constantFrom('node', 'nginx'), { minLength: 5, maxLength: 5 }), conflicts: fc.nat({ max: 2 }), takenAt: fc.nat() }).map(({ names, conflicts, takenAt }): Snapshot => {
+      const processes = new Map<number, ProcessInfo>();
+      for (const s of sockets) {
+        const pid = s.pids[0]!;
+        processes.set(pid, { pid, name: names[pid - 1]!, exe: null, command: null, argv: null, cwd: null, user: null, uid: 0, startTime: 1, ppid: 1 });
+      }
+      const list: Conflict[] = Array.from({ length: conflicts }, (_, i) => ({ id: `c${i}`, kind: 'watched-taken', protocol: 'tcp', port: 80, pids: [], socketKeys: [], reason: `r${i}`, severity: 'info' }));
+      return { takenAt, collector: 'linux-ss', sockets, processes, conflicts: list, issues: { skippedLines: 0, warnings: [] }, elevated: true };
+    }),
+  );
+
+function view(s: Snapshot) {
+  return {
+    takenAt: s.takenAt,
+    sockets: [...s.sockets].sort((a, b) => (a.key < b.key ? -1 : 1)),
+    processes: [...s.processes.values()].sort((a, b) => a.pid - b.pid),
+    conflicts: s.conflicts,
+  };
+}
+
+describe('SnapshotMirror', () => {
+  it('holds what the worker holds, whenever it is read', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(snapshotArb, fc.boolean()), { minLength: 1, maxLength: 12 }), (steps) => {
+        const mirror = new SnapshotMirror();
+        let worker = steps[0]![0];
+        mirror.reset(worker);
+        for (const [next, read] of steps.slice(1)) {
+          const { delta, snapshot } = diffSnapshots(worker, next);
+          worker = snapshot;
+          mirror.apply(delta);
+          if (read) expect(view(mirror.current!)).toEqual(view(worker));
+        }
+        expect(view(mirror.current!)).toEqual(view(worker));
+        expect(mirror.takenAt).toBe(worker.takenAt);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps unchanged rows as the same objects', () => {
+    const mirror = new SnapshotMirror();
+    const first = fc.sample(snapshotArb.filter((s) => s.sockets.length > 2), { numRuns: 1, seed: 7 })[0]!;
+    mirror.reset(first);
+    const next: Snapshot = { ...first, takenAt: first.takenAt + 1, sockets: first.sockets.map((s, i) => (i === 0 ? { ...s, state: 'TIME_WAIT' } : { ...s })) };
+    const { delta } = diffSnapshots(first, next);
+    mirror.apply(delta);
+    const current = mirror.current!;
+    for (const s of current.sockets.slice(1)) expect(first.sockets).toContain(s);
+  });
+});
