@@ -91,7 +91,7 @@ describe.runIf(posix)('the file transport: --output in a private folder, stopped
     const collectorPid = Number(readFileSync(pidFile, 'utf8').trim());
     expect(isAlive(collectorPid)).toBe(true);
     await elevated.stop();
-    await eventually(async () => (isAlive(collectorPid) ? undefined : true), 'the collector to exit after its file was deleted', 5000);
+    await eventually(async () => (isAlive(collectorPid) ? undefined : true), 'the collector to exit after its file was deleted');
     expect(existsSync(path.join(tmpRoot, dirs[0]!))).toBe(false);
     expect(await elevated.done).toBeNull();
   });

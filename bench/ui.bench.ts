@@ -1,0 +1,206 @@
+// `npm run bench:ui`: the browser app against `porthole serve` at ~22,000 real loopback sockets
+// (bench/load.ts: 1,000 listeners, 10,000 connections, 500 + 500 UDP), in Debian's Chromium.
+// One run, five figures, each against its target:
+//   - first rows: navigation start -> the frame that first paints a data row          < 1 s
+//   - filter: keydown of the last character of `port:P` -> the frame after the grid's
+//     row count changed                                                               < 50 ms
+//   - delta apply: per poll at 1% churn, from the message's arrival until the work it caused
+//     is done (parse, store, React's render and commit), median                        < 16 ms
+//     also shown: the handler alone (parse + store apply), the time to the next frame
+//     (vsync wait included), and the main thread's busy share (DevTools' TaskDuration)
+//   - bytes per poll at 1% churn against the full snapshot: proportional to churn      < 10% of it
+//   - the page's JS heap after the snapshot and the polls (after a GC)                 < 150 MB
+// In-page timings come from bench/ui-probe.js; bytes from the DevTools protocol's WebSocket frames.
+// Environment: BENCH_UI_POLLS (deltas to observe, default 8).
+import { fileURLToPath } from 'node:url';
+import type { CDPSession, Page } from 'playwright-core';
+import { launchChromium, chromiumMissing } from '../test/e2e/chromium.js';
+import { ContractClient } from '../test/serve/clients.js';
+import { rendererMissing, startServe, type ServeProcess } from '../test/serve/run-serve.js';
+import { DEFAULT_SETTINGS } from '../main/core/contract.js';
+import { LoadGenerator, type LoadScale } from './load.js';
+
+const SCALE: LoadScale = { listeners: 1000, connections: 10_000, udpBound: 500, udpConnected: 500 };
+const CHURN = 0.01;
+const POLLS = Number(process.env.BENCH_UI_POLLS ?? 8);
+const PROBE = fileURLToPath(new URL('./ui-probe.js', import.meta.url));
+
+interface ProbeMessage {
+  type: string;
+  chars: number;
+  at: number;
+  handlerMs: number;
+  workMs: number | null;
+  toFrameMs: number | null;
+}
+interface Probe {
+  firstRowsAt: number | null;
+  messages: ProbeMessage[];
+  filterArmed: boolean;
+  filterMs: number | null;
+}
+
+interface Row {
+  what: string;
+  value: string;
+  target: string;
+  pass: boolean;
+}
+
+async function main(): Promise<number> {
+  const missing = chromiumMissing() ?? rendererMissing();
+  if (missing) {
+    console.error(`bench:ui cannot run: ${missing}`);
+    return 1;
+  }
+  let load: LoadGenerator | undefined;
+  let serve: ServeProcess | undefined;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  try {
+    load = await LoadGenerator.start();
+    await load.grow(SCALE);
+    console.log(`load: ${load.socketCount} sockets held by ${load.pids.length} processes (${load.connectFailures} connect failures)`);
+    // Every socket in the table, not only listeners: the heaviest view. Default watched ports, as a
+    // user has them: the server then polls from its start, not from the page's first connection.
+    serve = await startServe({ settings: { intervalMs: 1000, listeningOnly: false, watchedPorts: DEFAULT_SETTINGS.watchedPorts } });
+    // Open the page once the server holds its first snapshot, as when a user opens a running serve.
+    const warm = await ContractClient.connect(serve.port, { token: serve.token });
+    await warm.request('ready', []);
+    await warm.waitForEvent((e) => e.type === 'snapshot');
+    warm.close();
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await page.addInitScript({ path: PROBE });
+    const cdp = await context.newCDPSession(page);
+    const frames = await recordFrames(cdp);
+    await cdp.send('Performance.enable');
+
+    await page.goto(serve.url);
+    await page.waitForFunction(() => (globalThis as unknown as { __probe: Probe }).__probe.firstRowsAt !== null, undefined, { timeout: 60_000 });
+    const firstRowsMs = (await probe(page)).firstRowsAt!;
+    const snapshotMsg = (await probe(page)).messages.find((m) => m.type === 'snapshot');
+    const rowCount = Number(await page.getAttribute('[role="grid"]', 'aria-rowcount')) - 1;
+
+    await load.setChurn(CHURN);
+    const before = (await probe(page)).messages.length;
+    const busyBefore = await taskSeconds(cdp);
+    const wallBefore = Date.now();
+    await page.waitForFunction(
+      ({ from, polls }) => (globalThis as unknown as { __probe: Probe }).__probe.messages.slice(from).filter((m) => m.type === 'delta').length >= polls,
+      { from: before, polls: POLLS },
+      { timeout: (POLLS + 10) * 2000 },
+    );
+    const busyMs = ((await taskSeconds(cdp)) - busyBefore) * 1000;
+    const windowMs = Date.now() - wallBefore;
+    await load.setChurn(0);
+    const deltas = (await probe(page)).messages.slice(before).filter((m) => m.type === 'delta');
+
+    await cdp.send('HeapProfiler.collectGarbage');
+    const metrics = (await cdp.send('Performance.getMetrics')).metrics;
+    const heapMb = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 2 ** 20;
+
+    const port = load.listeners[Math.floor(load.listeners.length / 2)]!.port;
+    const filterMs = await measureFilter(page, port);
+
+    const snapshotBytes = Math.max(0, ...frames.filter((f) => f.type === 'snapshot').map((f) => f.bytes));
+    const deltaBytes = frames.filter((f) => f.type === 'delta').map((f) => f.bytes);
+    const medianDeltaBytes = median(deltaBytes.slice(-POLLS));
+    const handler = median(deltas.map((d) => d.handlerMs));
+    const toFrame = median(deltas.map((d) => d.toFrameMs ?? NaN));
+    const work = median(deltas.map((d) => d.workMs ?? NaN));
+    const ratio = medianDeltaBytes / snapshotBytes;
+
+    const rows: Row[] = [
+      { what: `first painted rows (${rowCount} in the table)`, value: `${firstRowsMs.toFixed(0)} ms`, target: '< 1000 ms', pass: firstRowsMs < 1000 },
+      { what: `filter port:${port}, keydown -> painted`, value: `${filterMs.toFixed(1)} ms`, target: '< 50 ms', pass: filterMs < 50 },
+      { what: `delta apply, arrival -> work done (median of ${deltas.length}, max ${max(deltas.map((d) => d.workMs ?? NaN)).toFixed(1)})`, value: `${work.toFixed(1)} ms`, target: '< 16 ms', pass: work < 16 },
+      {
+        what: `bytes per poll at ${CHURN * 100}% churn vs snapshot (${kb(snapshotBytes)})`,
+        value: `${kb(medianDeltaBytes)} (${(ratio * 100).toFixed(1)}%)`,
+        target: '< 10% of snapshot',
+        pass: ratio < 0.1,
+      },
+      { what: 'JS heap used (after GC)', value: `${heapMb.toFixed(1)} MB`, target: '< 150 MB', pass: heapMb < 150 },
+    ];
+    print(rows);
+    if (snapshotMsg) {
+      console.log(
+        `  first rows: the snapshot (${kb(snapshotMsg.chars)}) arrived at ${snapshotMsg.at.toFixed(0)} ms, its handler took ${snapshotMsg.handlerMs.toFixed(0)} ms, ` +
+          `the next frame came ${(snapshotMsg.toFrameMs ?? NaN).toFixed(0)} ms after its arrival`,
+      );
+    }
+    console.log(
+      `  delta apply: handler alone ${handler.toFixed(1)} ms median (max ${max(deltas.map((d) => d.handlerMs)).toFixed(1)}); ` +
+        `arrival to next frame ${toFrame.toFixed(1)} ms median (max ${max(deltas.map((d) => d.toFrameMs ?? NaN)).toFixed(1)}, vsync wait included); ` +
+        `main thread busy ${((busyMs / windowMs) * 100).toFixed(0)}% of the time while churning`,
+    );
+    return rows.every((r) => r.pass) ? 0 : 1;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await serve?.stop().catch(() => undefined);
+    await load?.stop().catch(() => undefined);
+  }
+}
+
+async function recordFrames(cdp: CDPSession): Promise<Array<{ type: string; bytes: number }>> {
+  const frames: Array<{ type: string; bytes: number }> = [];
+  await cdp.send('Network.enable');
+  cdp.on('Network.webSocketFrameReceived', (e) => {
+    const text = e.response.payloadData;
+    frames.push({ type: /"type":"(\w+)"/.exec(text.slice(0, 80))?.[1] ?? 'reply', bytes: Buffer.byteLength(text) });
+  });
+  return frames;
+}
+
+/** Type `port:P` but its last digit, let it settle, then time the last keystroke. */
+async function measureFilter(page: Page, port: number): Promise<number> {
+  const box = page.getByLabel('Filter', { exact: true });
+  const text = `port:${port}`;
+  await box.fill('');
+  await box.pressSequentially(text.slice(0, -1));
+  await page.waitForTimeout(500);
+  await page.evaluate(() => ((globalThis as unknown as { __probe: Probe }).__probe.filterArmed = true));
+  await box.press(text.slice(-1));
+  await page.waitForFunction(() => (globalThis as unknown as { __probe: Probe }).__probe.filterMs !== null, undefined, { timeout: 10_000 });
+  return (await probe(page)).filterMs!;
+}
+
+/** Main-thread task time so far, in seconds (DevTools' Performance domain). */
+async function taskSeconds(cdp: CDPSession): Promise<number> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+}
+
+function probe(page: Page): Promise<Probe> {
+  return page.evaluate(() => (globalThis as unknown as { __probe: Probe }).__probe);
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function max(xs: number[]): number {
+  return xs.length ? Math.max(...xs) : NaN;
+}
+
+function kb(bytes: number): string {
+  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+function print(rows: Row[]): void {
+  const w = Math.max(...rows.map((r) => r.what.length));
+  const v = Math.max(...rows.map((r) => r.value.length));
+  for (const r of rows) console.log(`${r.pass ? 'PASS' : 'FAIL'}  ${r.what.padEnd(w)}  ${r.value.padStart(v)}  (${r.target})`);
+  console.log(rows.every((r) => r.pass) ? 'bench:ui: PASS' : 'bench:ui: FAIL');
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
