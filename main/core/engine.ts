@@ -53,26 +53,6 @@ export class Engine {
  * object spread per socket cost ~15x more than a literal of one fixed shape.
  */
 export function toSocket(s: OwnedSocket): Socket {
-  const key = socketKey(s);
-  if (s.hiddenReason !== undefined) {
-    return {
-      protocol: s.protocol,
-      family: s.family,
-      localAddress: s.localAddress,
-      localPort: s.localPort,
-      remoteAddress: s.remoteAddress,
-      remotePort: s.remotePort,
-      state: s.state,
-      inode: s.inode,
-      uid: s.uid,
-      v6Only: s.v6Only,
-      pids: s.pids,
-      owner: s.owner,
-      hiddenReason: s.hiddenReason,
-      key,
-      service: null,
-    };
-  }
   return {
     protocol: s.protocol,
     family: s.family,
@@ -86,7 +66,9 @@ export function toSocket(s: OwnedSocket): Socket {
     v6Only: s.v6Only,
     pids: s.pids,
     owner: s.owner,
-    key,
+    // Always present (undefined when not hidden) so every Socket has one shape for V8.
+    hiddenReason: s.hiddenReason,
+    key: socketKey(s),
     service: null,
   };
 }

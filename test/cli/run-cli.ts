@@ -30,9 +30,9 @@ export function runCli(args: string[], options: { input?: string; env?: NodeJS.P
   });
 }
 
-/** Start a long-running porthole (watch) and read its stdout line by line. */
-export function startCli(args: string[]): { child: ChildProcess; lines: string[]; waitFor(pred: (line: string) => boolean, timeoutMs?: number): Promise<string> } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Start a long-running porthole (watch, serve) and read its stdout line by line. */
+export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; lines: string[]; waitFor(pred: (line: string) => boolean, timeoutMs?: number): Promise<string> } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters: Array<{ pred: (l: string) => boolean; resolve: (l: string) => void }> = [];
   let buf = '';

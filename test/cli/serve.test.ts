@@ -1,0 +1,65 @@
+// `porthole serve`, the real bundled command: one line with the address, the page behind the
+// token, a clean exit on Ctrl+C.
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { rendererMissing, startServe, URL_LINE, type ServeProcess } from '../serve/run-serve.js';
+
+const missing = rendererMissing();
+if (missing) console.warn(`test/cli/serve.test.ts skipped: ${missing}`);
+
+const running: ServeProcess[] = [];
+afterEach(async () => {
+  for (const s of running.splice(0)) await s.stop();
+});
+
+describe.skipIf(missing !== undefined)('porthole serve', () => {
+  it('prints exactly one line with the URL and token; the page answers 200 with it and 401 without; SIGINT exits 0', async () => {
+    const serve = await startServe();
+    running.push(serve);
+    expect(serve.lines).toHaveLength(1);
+    expect(serve.lines[0]).toMatch(URL_LINE);
+    const page = await fetch(serve.url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<html');
+    const anonymous = await fetch(`http://127.0.0.1:${serve.port}/`);
+    expect(anonymous.status).toBe(401);
+    // Serving alone never rewrites the settings file (the test wrote it compactly; the store writes indented).
+    expect(readFileSync(serve.settingsFile, 'utf8')).not.toContain('\n');
+    const { code, signal } = await serve.stop();
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(serve.lines).toHaveLength(1);
+    expect(serve.stderr()).toBe('');
+  });
+
+  it('--port N serves on that port; SIGTERM also exits 0', async () => {
+    const port = await freePort();
+    const serve = await startServe({ args: ['--port', String(port)] });
+    running.push(serve);
+    expect(serve.port).toBe(port);
+    expect((await fetch(serve.url)).status).toBe(200);
+    expect(await serve.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+
+  it('a port in use: one clear line on stderr, exit 1', async () => {
+    const blocker = net.createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      await expect(startServe({ args: ['--port', String(port)] })).rejects.toThrow(new RegExp(`exited \\(1\\): porthole: port ${port} is in use`));
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer().listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = srv.address() as net.AddressInfo;
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}

@@ -1,0 +1,222 @@
+// The app in Chromium against `porthole serve` (the real bundled command), with real loopback
+// sockets held by children this test spawned. Only those children are ever signalled.
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, isRunning, spawnHelper, spawnScript } from '../core/spawned.js';
+import { ContractClient } from '../serve/clients.js';
+import { rendererMissing, startServe, type ServeProcess } from '../serve/run-serve.js';
+import { chromiumMissing, launchChromium } from './chromium.js';
+
+const missing = chromiumMissing() ?? rendererMissing();
+if (missing) console.warn(`test/e2e/browser.test.ts skipped: ${missing}`);
+
+const SHOTS = 'test-results';
+// Chromium resolves this name to 127.0.0.1 itself: a DNS-rebinding attacker's page, without DNS.
+const EVIL = 'evil.example';
+
+// The whole app, a real poll loop and real kills: more room than a unit test on a busy 2-core box.
+describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60_000 }, () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    serve = await startServe({ settings: { intervalMs: 250 } });
+    browser = await launchChromium([`--host-resolver-rules=MAP ${EVIL} 127.0.0.1`]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (serve) expect(await serve.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  afterEach(async ({ task }) => {
+    // A failed test leaves a picture of what the page showed, for CI.
+    if (task.result?.state === 'fail') {
+      const pages = contexts.flatMap((c) => c.pages());
+      for (const [i, page] of pages.entries()) {
+        await page.screenshot({ path: `${SHOTS}/failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}-${i}.png` }).catch(() => undefined);
+      }
+    }
+    for (const c of contexts.splice(0)) await c.close();
+    await cleanup();
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  async function newPage(options: { width?: number; height?: number; bypassCSP?: boolean } = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 }, bypassCSP: options.bypassCSP ?? false });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    return page;
+  }
+
+  async function openApp(path = '/'): Promise<Page> {
+    // The filter text is a persisted setting: an earlier test's filter would be restored into the box.
+    await setSettings({ filter: '' });
+    const page = await newPage();
+    const response = await page.goto(new URL(path, serve.url).href.replace(/\?.*$/, '') + `?token=${serve.token}`);
+    expect(response?.status()).toBe(200);
+    return page;
+  }
+
+  /** The row whose local-address cell is exactly `endpoint` ("127.0.0.1:3000", "[::1]:3000"). */
+  function row(page: Page, endpoint: string): Locator {
+    return page.getByRole('row').filter({ has: page.getByRole('gridcell', { name: endpoint, exact: true }) });
+  }
+
+  async function filterTo(page: Page, text: string): Promise<void> {
+    // A labelled search field (role searchbox) or text field: either is "the Filter box".
+    const box = page.getByLabel('Filter', { exact: true });
+    await box.fill('');
+    await box.pressSequentially(text);
+    expect(await box.inputValue()).toBe(text);
+  }
+
+  async function setSettings(patch: Record<string, unknown>): Promise<void> {
+    const admin = await ContractClient.connect(serve.port, { token: serve.token });
+    try {
+      expect((await admin.request('setSettings', [patch])).ok).toBe(true);
+    } finally {
+      admin.close();
+    }
+  }
+
+  /** Data rows the grid says it has (virtualised: not all are in the DOM). */
+  function waitForRowCount(page: Page, n: number): Promise<unknown> {
+    // A function, not a string: the page's CSP forbids eval, and Playwright would eval a string.
+    return page.waitForFunction((want) => (globalThis as unknown as Dom).document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount') === String(want + 1), n);
+  }
+
+  it('shows a spawned listener with its pid', async () => {
+    const listener = await spawnHelper({ host: '127.0.0.1' });
+    const page = await openApp();
+    // The first rows, whatever they are, before the picture of the whole window.
+    await page.locator('[role="grid"] [role="row"][data-key]').first().waitFor();
+    await page.screenshot({ path: `${SHOTS}/main-view.png` });
+    // The table is virtualised: on a busy machine our row may be far below the fold, so narrow first.
+    await filterTo(page, `port:${listener.port}`);
+    const r = row(page, `127.0.0.1:${listener.port}`);
+    await r.getByText(String(listener.pid), { exact: true }).waitFor();
+  });
+
+  it('typing port:<P> in the Filter box narrows the table to that row', async () => {
+    const listener = await spawnHelper({ host: '127.0.0.1' });
+    const page = await openApp();
+    await page.locator('[role="grid"] [role="row"][data-key]').first().waitFor();
+    await filterTo(page, `port:${listener.port}`);
+    await waitForRowCount(page, 1);
+    const rows = page.locator('[role="grid"] [role="row"][data-key]');
+    expect(await rows.count()).toBe(1);
+    expect(await row(page, `127.0.0.1:${listener.port}`).count()).toBe(1);
+  });
+
+  it('flags 127.0.0.1:P and [::1]:P held by different processes, on the rows and in the banner', async () => {
+    const v4 = await spawnScript(LISTEN_SCRIPT, { args: ['127.0.0.1', '0'] });
+    const port = v4.info.port as number;
+    const v6 = await spawnScript(LISTEN_SCRIPT, { args: ['::1', String(port)] });
+    expect(v6.info.port).toBe(port);
+    const page = await openApp();
+    await filterTo(page, `port:${port}`);
+    for (const endpoint of [`127.0.0.1:${port}`, `[::1]:${port}`]) {
+      await row(page, endpoint).getByText('conflict', { exact: true }).waitFor({ state: 'attached' });
+    }
+    const banner = page.getByRole('region', { name: 'Conflicts', exact: true });
+    await banner.getByText(new RegExp(`\\b${port}\\b`)).first().waitFor();
+    const text = await banner.textContent();
+    expect(text).toContain(String(v4.pid));
+    expect(text).toContain(String(v6.pid));
+  });
+
+  it('Kill in the details pane, confirmed in the dialog, stops the process and frees the port', async () => {
+    const victim = await spawnHelper({ host: '127.0.0.1' });
+    const page = await openApp();
+    await filterTo(page, `port:${victim.port}`);
+    const r = row(page, `127.0.0.1:${victim.port}`);
+    await r.click();
+    const details = page.getByRole('complementary');
+    await details.getByText(`127.0.0.1:${victim.port}`).first().waitFor();
+    await page.screenshot({ path: `${SHOTS}/details-pane.png` });
+
+    await details.getByRole('button', { name: 'Kill', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(`pid ${victim.pid}`, { exact: true }).waitFor();
+    expect(isRunning(victim.child)).toBe(true); // nothing happens before the confirmation
+    await dialog.getByRole('button', { name: 'Kill', exact: true }).click();
+    const exit = await victim.exited;
+    expect(exit.signal).toBe('SIGTERM');
+    await r.waitFor({ state: 'detached' });
+  });
+
+  it('the tray quick-view renders, with a watched port taken by our listener', async () => {
+    const listener = await spawnHelper({ host: '127.0.0.1' });
+    // Pin our listener's port (the tray lists watched ports and the 1024-32767 dev range only).
+    await setSettings({ watchedPorts: [listener.port] });
+    try {
+      const page = await newPage({ width: 380, height: 520 });
+      const response = await page.goto(new URL(`/tray.html?token=${serve.token}`, serve.url).href);
+      expect(response?.status()).toBe(200);
+      await page.getByText(`:${listener.port}`, { exact: true }).waitFor();
+      await page.getByText(String(listener.pid)).first().waitFor();
+      await page.screenshot({ path: `${SHOTS}/tray-popup.png` });
+    } finally {
+      await setSettings({ watchedPorts: [] });
+    }
+  });
+
+  it('without the token the browser gets 401 and no app', async () => {
+    const page = await newPage();
+    const response = await page.goto(`http://127.0.0.1:${serve.port}/`);
+    expect(response?.status()).toBe(401);
+    expect(await page.textContent('body')).toContain('Unauthorized');
+    expect(await page.locator('#root').count()).toBe(0);
+  });
+
+  it('under a rebound name the page is 403 even with the token, and its WebSocket is refused', async () => {
+    const page = await newPage({ bypassCSP: true });
+    const response = await page.goto(`http://${EVIL}:${serve.port}/?token=${serve.token}`);
+    expect(response?.status()).toBe(403);
+    expect(await page.locator('#root').count()).toBe(0);
+    // Even a page that somehow knew the token cannot open the socket from a foreign origin.
+    const outcome = await page.evaluate(
+      ({ port, token }) =>
+        new Promise<{ opened: boolean; code: number }>((resolve) => {
+          let opened = false;
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
+          ws.onopen = () => (opened = true);
+          ws.onclose = (e) => resolve({ opened, code: e.code });
+        }),
+      { port: serve.port, token: serve.token },
+    );
+    expect(outcome).toEqual({ opened: false, code: 1006 });
+  });
+
+  it('localhost:PORT works like 127.0.0.1:PORT', async () => {
+    const listener = await spawnHelper({ host: '127.0.0.1' });
+    await setSettings({ filter: '' });
+    const page = await newPage();
+    const response = await page.goto(`http://localhost:${serve.port}/?token=${serve.token}`);
+    expect(response?.status()).toBe(200);
+    await filterTo(page, `port:${listener.port}`);
+    await row(page, `127.0.0.1:${listener.port}`).waitFor();
+  });
+});
+
+/**
+ * The page's document as page functions see it: this project's TypeScript has no DOM types outside
+ * the renderer, and a page function can only use what it names itself (it is serialised).
+ */
+interface Dom {
+  document: { querySelector(selector: string): { getAttribute(name: string): string | null; textContent: string | null } | null };
+}
+
+/** argv: host port. Listens, prints {"port"} once listening. */
+const LISTEN_SCRIPT = `
+const [host, port] = process.argv.slice(-2);
+const srv = require('net').createServer((c) => c.destroy());
+srv.listen(Number(port), host, () => process.stdout.write(JSON.stringify({ port: srv.address().port }) + '\\n'));
+setInterval(() => {}, 1000);
+`;
