@@ -1,5 +1,6 @@
 // Everything about the selected socket and its owner: who, what it runs, where, since when, what
 // else it holds, why it is flagged, and what can be done (kill, open, copy).
+import { openLocalUrl } from '../open-url.js';
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { Conflict, ProcessInfo, Socket } from '../../main/core/model.js';
 import { isListening } from '../listening.js';
@@ -49,7 +50,7 @@ export function DetailsPane({ socket: s, closing, sockets, processes, conflicts,
           Kill
         </button>
         {listeningTcp ? (
-          <button type="button" onClick={() => void api.call('openExternal', url)}>
+          <button type="button" onClick={() => void openLocalUrl(api, url)}>
             Open in browser
           </button>
         ) : null}

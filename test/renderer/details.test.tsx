@@ -34,10 +34,14 @@ describe('details pane', () => {
 
   it('opens listening TCP ports in the browser and copies the row and the command line', async () => {
     const { api } = await renderApp();
+    const opened: string[] = [];
+    window.open = ((url: string) => (opened.push(url), null)) as typeof window.open;
     fireEvent.click(rowWith('127.0.0.1:5173')!);
     const user = userEvent.setup();
     await user.click(within(details()).getByRole('button', { name: 'Open in browser' }));
-    expect(api.callsOf('openExternal')).toEqual([['http://localhost:5173/']]);
+    // Browser mode (this fake's transport) opens the tab itself; Electron asks main (open-url.test.ts).
+    expect(opened).toEqual(['http://localhost:5173/']);
+    expect(api.callsOf('openExternal')).toEqual([]);
     await user.click(within(details()).getByRole('button', { name: 'Copy command line' }));
     expect(api.callsOf('copyText')).toEqual([['node ./node_modules/.bin/vite --port 5173']]);
     await user.click(within(details()).getByRole('button', { name: 'Copy' }));

@@ -1,5 +1,6 @@
 // The tray popup: watched ports and running dev servers at a glance, with Kill, Open in browser
 // and "Show in Porthole" (which brings the main window forward, narrowed to that port).
+import { openLocalUrl } from '../../open-url.js';
 import { useEffect, useMemo } from 'react';
 import { DEFAULT_SETTINGS, type PortholeApi } from '../../../main/core/contract.js';
 import { ApiContext, useApi } from '../../api-context.js';
@@ -35,7 +36,7 @@ function TrayView() {
 
   const actions = {
     kill: (port: number) => kill.start(killTargetForPort(port)),
-    open: (port: number) => void api.call('openExternal', `http://localhost:${port}/`).catch(() => undefined),
+    open: (port: number) => void openLocalUrl(api, `http://localhost:${port}/`).catch(() => undefined),
     show: (port?: number) => void api.call('showMainWindow', port === undefined ? {} : { port }).catch(() => undefined),
   };
 
