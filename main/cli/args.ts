@@ -3,11 +3,11 @@
 import { parseArgs } from 'node:util';
 
 export type Command =
-  | { name: 'list'; listening: boolean; json: boolean }
+  | { name: 'list'; listening: boolean; json: boolean; output?: string }
   | { name: 'port'; port: number; json: boolean }
   | { name: 'why'; port: number; json: boolean; udp: boolean }
   | { name: 'kill'; target: { port: number } | { pid: number }; force: boolean; tree: boolean; yes: boolean; json: boolean }
-  | { name: 'watch'; ports: number[]; json: boolean; intervalMs: number }
+  | { name: 'watch'; ports: number[]; json: boolean; intervalMs: number; output?: string }
   | { name: 'serve'; port: number; open: boolean }
   | { name: 'help' }
   | { name: 'version' };
@@ -23,11 +23,11 @@ interface FlagSpec {
 
 const COMMON: Record<string, FlagSpec> = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 const FLAGS: Record<string, Record<string, FlagSpec>> = {
-  list: { ...COMMON, listening: { type: 'boolean', short: 'l' } },
+  list: { ...COMMON, listening: { type: 'boolean', short: 'l' }, output: { type: 'string' } },
   port: COMMON,
   why: { ...COMMON, udp: { type: 'boolean' } },
   kill: { ...COMMON, force: { type: 'boolean', short: 'f' }, tree: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
-  watch: { ...COMMON, interval: { type: 'string' } },
+  watch: { ...COMMON, interval: { type: 'string' }, output: { type: 'string' } },
   serve: { help: COMMON.help!, port: { type: 'string' }, open: { type: 'boolean' } },
 };
 
@@ -79,7 +79,7 @@ export class HelpRequested extends Error {}
 
 function parseList(args: string[]): Command {
   const { values } = parse('list', args, { min: 0, max: 0, what: '' });
-  return { name: 'list', listening: values.listening === true, json: values.json === true };
+  return { name: 'list', listening: values.listening === true, json: values.json === true, ...(typeof values.output === 'string' ? { output: values.output } : {}) };
 }
 
 function parsePortQuery(args: string[]): Command {
@@ -109,7 +109,7 @@ function parseKill(args: string[]): Command {
 function parseWatch(args: string[]): Command {
   const { values, positionals } = parse('watch', args, { min: 0, max: 64, what: '' });
   const interval = values.interval === undefined ? 1000 : parseInterval(String(values.interval));
-  return { name: 'watch', ports: [...new Set(positionals.map((p) => parsePort(p)))], json: values.json === true, intervalMs: interval };
+  return { name: 'watch', ports: [...new Set(positionals.map((p) => parsePort(p)))], json: values.json === true, intervalMs: interval, ...(typeof values.output === 'string' ? { output: values.output } : {}) };
 }
 
 function parseServe(args: string[]): Command {

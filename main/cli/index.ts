@@ -40,6 +40,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
 }
 
 async function run(command: Command, io: CliIO): Promise<number> {
+  if ((command.name === 'list' || command.name === 'watch') && command.output !== undefined) {
+    const { runToOutputFile } = await import('./commands/output-file.js');
+    return runToOutputFile({ ...command, output: command.output }, io);
+  }
   switch (command.name) {
     case 'help':
       io.out(USAGE);

@@ -97,7 +97,8 @@ export async function runToOutputFile(command: OutputCommand, io: CliIO, options
 async function watchToFile(command: Extract<OutputCommand, { name: 'watch' }>, io: CliIO, sink: Sink, rotateBytes: number, snapshotsPerFile: number): Promise<number> {
   const file = command.output;
   let ino = fstatSync(sink.fd, { bigint: true }).ino;
-  const gone = new AbortController();
+  let gone = false;
+  let current: AbortController | undefined;
   const stillOurs = () => {
     try {
       return statSync(file, { bigint: true }).ino === ino;
@@ -105,18 +106,27 @@ async function watchToFile(command: Extract<OutputCommand, { name: 'watch' }>, i
       return false; // deleted (or, on Windows, pending deletion)
     }
   };
-  const check = setInterval(() => stillOurs() || gone.abort(), Math.max(250, Math.min(command.intervalMs, 1000)));
+  const check = setInterval(
+    () => {
+      if (stillOurs()) return;
+      gone = true;
+      current?.abort();
+    },
+    Math.max(250, Math.min(command.intervalMs, 1000)),
+  );
   try {
     for (;;) {
-      const generation = new AbortController();
-      const full = () => sink.bytes > rotateBytes && sink.bytes > snapshotsPerFile * sink.firstLine;
-      const code = await runWatch(
-        command,
-        sinkIO(io, sink, () => full() && generation.abort()),
-        AbortSignal.any([generation.signal, gone.signal]),
-      );
-      // A deletion since the last check must not be undone by the rename below.
-      if (gone.signal.aborted || !generation.signal.aborted || !stillOurs()) return code;
+      const generation = (current = new AbortController());
+      let rotate = false;
+      const afterWrite = () => {
+        if (rotate || sink.bytes <= rotateBytes || sink.bytes <= snapshotsPerFile * sink.firstLine) return;
+        rotate = true;
+        generation.abort();
+      };
+      const code = await runWatch(command, sinkIO(io, sink, afterWrite), generation.signal);
+      // Ended by Ctrl+C, by deletion, or (checked once more) by a deletion since the last check,
+      // which the rename below must not undo.
+      if (gone || !rotate || !stillOurs()) return code;
       // Rotate: a new empty file takes FILE's name (the reader finishes the old one, then follows
       // the name), and the next runWatch starts it with a fresh snapshot.
       const next = file.replace(/\.jsonl$/, '-next.jsonl');
