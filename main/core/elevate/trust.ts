@@ -8,7 +8,7 @@
 //
 // Windows has ACLs rather than mode bits; there the per-machine install lives under Program Files
 // (admin-only) and a per-user install is writable only by that user, who is the one consenting.
-// We do not re-implement ACL checks; see docs/security-elevation.md.
+// We do not re-implement ACL checks; see docs/SECURITY.md, "Elevation".
 import { lstatSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { elevationAdvice } from './advice.js';
