@@ -2,21 +2,7 @@
 // traversal guard is tested without Electron.
 import path from 'node:path';
 import { APP_HOST, APP_SCHEME } from './origin.js';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-};
+import { contentTypeOf } from '../service/content-types.js';
 
 /**
  * The file under rootDir that app://porthole/<path> names, or null when the request is not ours
@@ -44,7 +30,7 @@ export function resolveAppFile(rootDir: string, requestUrl: string): string | nu
 }
 
 export function contentType(file: string): string {
-  return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return contentTypeOf(file) ?? 'application/octet-stream';
 }
 
 export function responseHeaders(file: string, csp: string): Record<string, string> {

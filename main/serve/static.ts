@@ -3,25 +3,9 @@
 // then resolved and checked against the folder twice: once as text, once after following symlinks.
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { contentTypeOf } from '../service/content-types.js';
 
 export type StaticFile = { ok: true; file: string; contentType: string; html: boolean; size: number } | { ok: false; status: 400 | 404 };
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-};
 
 /** `root` must already be a real path (no symlinks), as returned by fs.realpath. */
 export async function resolveStatic(root: string, rawPath: string): Promise<StaticFile> {
@@ -50,7 +34,7 @@ export async function resolveStatic(root: string, rawPath: string): Promise<Stat
     const info = await stat(real);
     if (!info.isFile()) return { ok: false, status: 404 };
     const ext = path.extname(real).toLowerCase();
-    return { ok: true, file: real, contentType: TYPES[ext] ?? 'application/octet-stream', html: ext === '.html', size: info.size };
+    return { ok: true, file: real, contentType: contentTypeOf(real) ?? 'application/octet-stream', html: ext === '.html', size: info.size };
   } catch {
     return { ok: false, status: 404 };
   }
