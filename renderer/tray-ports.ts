@@ -10,6 +10,8 @@ export interface TrayEntry {
   service: string | null;
   /** Something speaks TCP here: "Open in browser" makes sense. */
   tcp: boolean;
+  /** A visible process holds it: Kill is offered only then (a hidden owner can only be refused). */
+  killable: boolean;
   watched: boolean;
 }
 
@@ -44,6 +46,7 @@ export function trayEntries(
       owner: w.owner,
       service: list?.find((s) => s.service)?.service?.name ?? null,
       tcp: list !== undefined || sockets.some((s) => s.localPort === w.port && s.protocol === 'tcp' && s.state === 'LISTEN' && !closing.has(s.key)),
+      killable: sockets.some((s) => s.localPort === w.port && s.pids.length > 0 && !closing.has(s.key)),
       watched: true,
     };
   });
@@ -51,7 +54,7 @@ export function trayEntries(
   for (const [port, list] of byPort) {
     if (watchedSet.has(port)) continue;
     const [status] = watchedStatuses([port], list, closing, processes);
-    dev.push({ port, taken: true, owner: status?.owner ?? null, service: list.find((s) => s.service)?.service?.name ?? null, tcp: true, watched: false });
+    dev.push({ port, taken: true, owner: status?.owner ?? null, service: list.find((s) => s.service)?.service?.name ?? null, tcp: true, killable: list.some((s) => s.pids.length > 0), watched: false });
   }
   dev.sort((a, b) => a.port - b.port);
   return { watched, dev };

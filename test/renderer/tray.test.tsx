@@ -33,6 +33,16 @@ describe('trayEntries', () => {
       [5173, 'node (pid 4821)', 'Vite dev server'],
     ]);
   });
+
+  it('offers Kill only where a visible process holds the port', () => {
+    const sockets = [
+      sock({ localAddress: '0.0.0.0', localPort: 2024, pids: [], owner: 'hidden', hiddenReason: 'not ours to see' }),
+      sock({ localAddress: '127.0.0.1', localPort: 3000, pids: [4821] }),
+    ];
+    const { watched, dev } = trayEntries([2024], sockets, new Map(), new Map());
+    expect(watched.map((w) => [w.port, w.taken, w.killable])).toEqual([[2024, true, false]]);
+    expect(dev.map((d) => [d.port, d.killable])).toEqual([[3000, true]]);
+  });
 });
 
 describe('tray quick-view', () => {

@@ -101,7 +101,7 @@ function EntryList({ entries, actions }: { entries: TrayEntry[]; actions: Action
                 Open in browser
               </button>
             ) : null}
-            {e.taken ? (
+            {e.taken && e.killable ? (
               <button type="button" className="danger" onClick={() => actions.kill(e.port)}>
                 Kill
               </button>
