@@ -18,6 +18,7 @@ export const BRIDGE_VERBS = [
   'setSettings',
   'diagnose',
   'showMainWindow',
+  'showAllOwners',
 ] as const satisfies readonly Verb[];
 
 type Missing = Exclude<Verb, (typeof BRIDGE_VERBS)[number]>;

@@ -116,6 +116,8 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
     setPaused(serverPaused);
   }, [serverPaused, store]);
 
+  const showAllOwners = useCallback((enabled: boolean) => api.call('showAllOwners', enabled), [api]);
+
   const showFilter = useCallback(
     (text: string, all?: boolean) => {
       setFilterText(text);
@@ -190,7 +192,14 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
       <div className="banners">
         <ErrorBanner error={error} now={now} />
         <ConflictBanner conflicts={conflicts} onPick={onPickConflict} />
-        <HiddenBanner hidden={counts.hidden} example={hiddenExample} onShow={() => showFilter('hidden', true)} />
+        <HiddenBanner
+          hidden={counts.hidden}
+          example={hiddenExample}
+          onShow={() => showFilter('hidden', true)}
+          elevation={status?.elevated}
+          elevationMessage={status?.elevationMessage}
+          onShowAll={showAllOwners}
+        />
       </div>
       <div className="toolbar">
         <FilterBar ref={filterRef} value={filterText} onChange={setFilterText} hints={filter.hints} shown={view.sockets.length} total={counts.total} />

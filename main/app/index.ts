@@ -20,6 +20,7 @@ import { appLocations, windowIcon } from './paths.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
 import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy, hardenSession, hardenWebContents } from './security.js';
 import { SnapshotState } from './snapshot-state.js';
+import { checkForUpdatesInBackground } from './startup-tasks.js';
 import { TrayService } from './tray.js';
 import type { TrayActions } from './tray-menu.js';
 import { trayView } from './tray-model.js';
@@ -56,7 +57,13 @@ export function main(argv: readonly string[] = process.argv): void {
   // Listening here keeps the app alive with no window: it lives in the tray.
   app.on('window-all-closed', () => undefined);
   app.on('activate', () => showMainWindow());
-  app.on('will-quit', () => shutdown());
+  // Quit waits for the monitor to close: with "Show all owners" on, that stops the root collector
+  // and removes its output folder, which must not be left behind.
+  app.on('will-quit', (event) => {
+    if (!running) return;
+    event.preventDefault();
+    void shutdown().finally(() => app.quit());
+  });
   app
     .whenReady()
     .then(() => onReady(argv))
@@ -73,11 +80,17 @@ export function onReady(argv: readonly string[]): void {
   Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, dev: !app.isPackaged })));
 
   const settings = new SettingsStore(path.join(app.getPath('userData'), 'settings.json'));
-  const { monitor, sockets, close: closeMonitor } = createMonitor(settings);
+  const { monitor, sockets, elevation, close: closeMonitor } = createMonitor(settings, {
+    isPackaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    appPath: app.getAppPath(),
+    execPath: process.execPath,
+  });
   const service = new PortholeService({
     monitor,
     settings,
     sockets,
+    elevation,
     traffic: createTrafficSampler(),
     confirmKill,
     // The service has already refused anything but http(s) to loopback; checked again at the edge.
@@ -113,6 +126,7 @@ export function onReady(argv: readonly string[]): void {
   bindStartAtLogin(settings, { platform: process.platform, command: launchCommand(), setLoginItemSettings: (s) => app.setLoginItemSettings(s) }, (error) =>
     log.error('start at login: could not update the login item', error),
   );
+  checkForUpdatesInBackground(app, settings.get(), (message) => log.info(message));
   exposeE2eProbe({ trayCreated: () => running?.tray?.isCreated === true, trayTooltip: () => running?.tray?.tooltip ?? null });
 }
 
@@ -210,13 +224,19 @@ function launchCommand(): string[] {
   return app.isPackaged ? [process.execPath] : [process.execPath, app.getAppPath()];
 }
 
-export function shutdown(): void {
-  if (!running) return;
-  running.tray?.destroy();
-  running.ipc.dispose();
-  running.service.dispose();
-  void running.closeMonitor();
+let shuttingDown: Promise<void> | undefined;
+
+/** Idempotent: every caller gets the same promise, settled once the monitor has closed. */
+export function shutdown(): Promise<void> {
+  if (shuttingDown) return shuttingDown;
+  if (!running) return Promise.resolve();
+  const closing = running;
   running = undefined;
+  closing.tray?.destroy();
+  closing.ipc.dispose();
+  closing.service.dispose();
+  shuttingDown = closing.closeMonitor().catch((error: unknown) => log.warn('monitor did not close cleanly', error));
+  return shuttingDown;
 }
 
 function fatal(error: unknown): void {

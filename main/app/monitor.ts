@@ -1,22 +1,37 @@
 // The polling loop for Electron main: MonitorHost runs collection, parsing and diffing in a worker
 // thread, so a poll at 20,000 sockets never stalls the UI thread. Kill plans look up one port at a
-// time, which is cheap enough to do here.
+// time, which is cheap enough to do here. "Show all owners" runs its elevated collector from that
+// worker too (main/core/elevate): main only says where the collector's files are.
+import { collectorPaths, type AppFacts } from '../core/elevate/index.js';
 import { Engine } from '../core/engine.js';
 import type { SocketLookup } from '../core/port-view.js';
 import { MonitorHost } from '../core/worker/monitor-host.js';
-import type { MonitorLike } from '../service/service.js';
+import type { ElevationControl, MonitorLike } from '../service/service.js';
 import type { SettingsStore } from '../service/settings-store.js';
 
 export interface MonitorParts {
   monitor: MonitorLike;
   sockets: SocketLookup;
+  elevation: ElevationControl;
   close(): Promise<void>;
 }
 
-export function createMonitor(settings: SettingsStore): MonitorParts {
+export function createMonitor(settings: SettingsStore, facts: AppFacts): MonitorParts {
   const { intervalMs, watchedPorts } = settings.get();
   // The bundle emits monitor-worker.js beside index.js in out/main (electron.vite.config.ts).
   const monitor = new MonitorHost({ intervalMs, watchedPorts });
   const engine = new Engine({ watchedPorts: () => settings.get().watchedPorts });
-  return { monitor, sockets: (options) => engine.snapshot(options), close: () => monitor.close() };
+  return {
+    monitor,
+    sockets: (options) => engine.snapshot(options),
+    elevation: elevationControl(monitor, facts),
+    close: () => monitor.close(),
+  };
+}
+
+export function elevationControl(monitor: Pick<MonitorHost, 'setElevation' | 'onElevationChange'>, facts: AppFacts): ElevationControl {
+  return {
+    set: (enabled) => monitor.setElevation(enabled, enabled ? collectorPaths(facts) : undefined),
+    onChange: (listener) => monitor.onElevationChange(listener),
+  };
 }

@@ -33,6 +33,22 @@ export interface MonitorStatus {
   intervalMs: number;
   /** Polling is suspended because nothing is visible and nothing is watched. */
   idle: boolean;
+  /**
+   * "Show all owners": whether collection runs elevated (docs/security-elevation.md). Absent where
+   * the transport cannot elevate (treated as 'off').
+   */
+  elevated?: ElevationState;
+  /** Why elevation is 'failed' or was turned off on its own (the collector ended), for the UI. */
+  elevationMessage?: string | null;
+}
+
+export type ElevationState = 'off' | 'starting' | 'on' | 'failed';
+
+/** What showAllOwners answers: a sentence for the UI, and what to do by hand when it failed. */
+export interface ShowAllOwnersResult {
+  ok: boolean;
+  message: string;
+  advice: string | null;
 }
 
 export type ServerEvent =
@@ -108,6 +124,8 @@ export const RequestSchemas = {
   diagnose: z.tuple([port]),
   /** Tray popup: bring the main window forward, optionally selecting a port. */
   showMainWindow: z.tuple([z.strictObject({ port: port.optional() })]),
+  /** true: collect with administrator rights (the OS asks the user); false: stop doing so. */
+  showAllOwners: z.tuple([z.boolean()]),
 } as const;
 
 export type Verb = keyof typeof RequestSchemas;
@@ -158,6 +176,7 @@ export interface VerbResults {
   setSettings: Settings;
   diagnose: DiagnosisView;
   showMainWindow: void;
+  showAllOwners: ShowAllOwnersResult;
 }
 
 /** Parse a verb's arguments; throws a ContractError naming the verb and the first problem. */

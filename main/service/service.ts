@@ -14,11 +14,13 @@ import {
   parseRequest,
   toWireSnapshot,
   type DiagnosisView,
+  type ElevationState,
   type KillPlanView,
   type KillRequest,
   type KillResultView,
   type MonitorStatus,
   type ServerEvent,
+  type ShowAllOwnersResult,
   type Verb,
   type VerbResults,
 } from '../core/contract.js';
@@ -37,6 +39,20 @@ export interface MonitorLike {
   setWatchedPorts?(ports: number[]): void;
 }
 
+/** "Show all owners" (docs/security-elevation.md): Electron main gives one; browser mode has none. */
+export interface ElevationControl {
+  /** Start (true) or stop (false) collecting with administrator rights; never rejects. */
+  set(enabled: boolean): Promise<ShowAllOwnersResult & { state: ElevationState }>;
+  /** Changes nobody asked for: the elevated collector ended on its own. */
+  onChange?(listener: (outcome: ShowAllOwnersResult & { state: ElevationState }) => void): () => void;
+}
+
+export const BROWSER_MODE_ELEVATION: ShowAllOwnersResult = {
+  ok: false,
+  message: 'Run "sudo porthole serve" to see every owner in browser mode.',
+  advice: 'sudo porthole serve',
+};
+
 export interface ServiceDeps {
   monitor: MonitorLike;
   settings: SettingsStore;
@@ -50,6 +66,7 @@ export interface ServiceDeps {
   copyText?: (text: string) => Promise<void>;
   showMainWindow?: (port?: number) => void;
   trafficIntervalMs?: number;
+  elevation?: ElevationControl;
 }
 
 export type EventSink = (event: ServerEvent) => void;
@@ -59,8 +76,12 @@ export class PortholeService {
   private userPaused = false;
   private idle = false;
   private trafficTimer: NodeJS.Timeout | undefined;
+  private elevated: ElevationState = 'off';
+  private elevationMessage: string | null = null;
+  private readonly unsubscribeElevation: (() => void) | undefined;
 
   constructor(readonly deps: ServiceDeps) {
+    this.unsubscribeElevation = deps.elevation?.onChange?.((outcome) => this.setElevationState(outcome.state, outcome.ok ? null : outcome.message));
     deps.monitor.setInterval(deps.settings.get().intervalMs);
     deps.monitor.setWatchedPorts?.(deps.settings.get().watchedPorts);
     deps.settings.onChange((settings) => {
@@ -86,7 +107,29 @@ export class PortholeService {
   }
 
   get status(): MonitorStatus {
-    return { paused: this.userPaused, intervalMs: this.deps.settings.get().intervalMs, idle: this.idle };
+    return {
+      paused: this.userPaused,
+      intervalMs: this.deps.settings.get().intervalMs,
+      idle: this.idle,
+      elevated: this.elevated,
+      elevationMessage: this.elevationMessage,
+    };
+  }
+
+  /** "Show all owners": the elevation dep does the work; every client hears the state change. */
+  async showAllOwners(enabled: boolean): Promise<ShowAllOwnersResult> {
+    const control = this.deps.elevation;
+    if (!control) return { ...BROWSER_MODE_ELEVATION };
+    if (enabled) this.setElevationState('starting', null);
+    const outcome = await control.set(enabled);
+    this.setElevationState(outcome.state, outcome.ok ? null : outcome.message);
+    return { ok: outcome.ok, message: outcome.message, advice: outcome.advice };
+  }
+
+  private setElevationState(state: ElevationState, message: string | null): void {
+    this.elevated = state;
+    this.elevationMessage = message;
+    this.broadcast({ type: 'status', status: this.status });
   }
 
   setUserPaused(paused: boolean): void {
@@ -132,6 +175,7 @@ export class PortholeService {
 
   dispose(): void {
     clearInterval(this.trafficTimer);
+    this.unsubscribeElevation?.();
     for (const s of [...this.sessions]) s.close();
   }
 
@@ -233,6 +277,8 @@ export class Session {
           return diagnosisView(await diagnosePort(args[0] as number));
         case 'showMainWindow':
           return deps.showMainWindow?.((args[0] as { port?: number }).port);
+        case 'showAllOwners':
+          return this.service.showAllOwners(args[0] as boolean);
       }
     })();
     return result as VerbResults[V];

@@ -54,7 +54,16 @@ export function applyEvent(state: PortholeState, index: LiveIndex, event: Server
     case 'status': {
       const s = state.status;
       const n = event.status;
-      if (s && s.paused === n.paused && s.intervalMs === n.intervalMs && s.idle === n.idle) return state;
+      if (
+        s &&
+        s.paused === n.paused &&
+        s.intervalMs === n.intervalMs &&
+        s.idle === n.idle &&
+        s.elevated === n.elevated &&
+        (s.elevationMessage ?? null) === (n.elevationMessage ?? null)
+      ) {
+        return state;
+      }
       return { ...state, status: n };
     }
     case 'traffic': {

@@ -89,7 +89,8 @@ const fake = vi.hoisted(() => {
     isPackaged: false,
     quit: () => {
       app.emit('before-quit');
-      app.emit('will-quit');
+      // Like Electron: a listener may preventDefault() and quit again later.
+      app.emit('will-quit', { preventDefault: () => undefined });
     },
     exit: () => undefined,
     getLoginItemSettings: () => ({ wasOpenedAtLogin: false }),
@@ -138,8 +139,10 @@ beforeAll(async () => {
   await vi.waitFor(() => expect(fake.trays).toHaveLength(1));
 });
 
-afterAll(() => {
+afterAll(async () => {
   fake.app.quit();
+  // Quit waits for the monitor (and any elevated collector) to close before the app really ends.
+  await (await import('../../main/app/index.js')).shutdown();
   delete process.env.PORTHOLE_E2E;
   delete process.env.PORTHOLE_USER_DATA;
 });

@@ -1,6 +1,9 @@
 // MonitorHost runs the real monitor-worker (TypeScript, through tsx) against this machine's real
 // sockets. Other tests may open and close sockets meanwhile, so every assertion is about sockets
 // this file spawned, or about sockets that stayed put across the compared reads.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../main/core/engine.js';
 import type { Snapshot, Socket } from '../../main/core/model.js';
@@ -163,4 +166,52 @@ describe.skipIf(process.platform !== 'linux')('MonitorHost: the monitor in a wor
     // Subscribers got one snapshot in all: the new worker's first one arrived as a delta.
     expect(events.filter((e) => e.type === 'snapshot')).toHaveLength(1);
   });
+});
+
+describe.skipIf(process.platform !== 'linux')('MonitorHost: "Show all owners" through the worker', () => {
+  // The real elevated collector (startElevatedCollector, file transport, run by the real CLI code
+  // through test/core/elevate/cli-driver.ts), started inside the worker; only the elevation wrapper
+  // is the identity, so no prompt is needed.
+  const DRIVER = path.resolve('test/core/elevate/cli-driver.ts');
+
+  it('switches to the elevated collector, keeps showing our listener with its pid, and stops it', async () => {
+    const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'porthole-host-elevate-'));
+    try {
+      const child = await spawnHelper({ host: '127.0.0.1' });
+      const { host } = startHost();
+      await waitFor(() => host.snapshot !== undefined, 15_000);
+      const outcome = await host.setElevation(true, {
+        cliPath: DRIVER,
+        nodePath: process.execPath,
+        intervalMs: 500,
+        checkTrust: false,
+        tmpRoot,
+        unelevated: { nodeArgs: ['--import', 'tsx'] },
+      });
+      expect(outcome).toMatchObject({ ok: true, state: 'on' });
+      expect(host.elevation).toBe('on');
+      expect(readdirSync(tmpRoot).filter((n) => n.startsWith('porthole-elevated-'))).toHaveLength(1);
+      await waitFor(() => listenerOf(host.snapshot, child.port!, child.pid) !== undefined, 15_000);
+      expect(host.snapshot?.processes.get(child.pid)).toBeDefined();
+
+      expect(await host.setElevation(false)).toMatchObject({ ok: true, state: 'off' });
+      expect(readdirSync(tmpRoot).filter((n) => n.startsWith('porthole-elevated-'))).toEqual([]);
+      await host.pollNow();
+      expect(listenerOf(host.snapshot, child.port!, child.pid)).toBeDefined();
+    } finally {
+      rmSync(tmpRoot, { recursive: true, force: true });
+    }
+  }, 40_000);
+
+  it('reports a collector that cannot start, and keeps the normal one', async () => {
+    const { host } = startHost();
+    await waitFor(() => host.snapshot !== undefined, 15_000);
+    const outcome = await host.setElevation(true, { cliPath: '/nonexistent/porthole.cjs', nodePath: process.execPath, checkTrust: false, unelevated: { nodeArgs: [] } });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.state).toBe('failed');
+    expect(outcome.message).toMatch(/exited|collector/i);
+    const before = host.snapshot?.takenAt ?? 0;
+    await host.pollNow();
+    expect(host.snapshot?.takenAt ?? 0).toBeGreaterThanOrEqual(before);
+  }, 30_000);
 });

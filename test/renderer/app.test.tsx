@@ -51,7 +51,8 @@ describe('main window', () => {
     const api = new FakeApi();
     api.settings = { ...api.settings, filter: 'port:5432' };
     await renderApp({ api });
-    expect(filterBox().value).toBe('port:5432');
+    // Settings arrive as an event after `ready`: wait for them rather than for a fixed moment.
+    await waitFor(() => expect(filterBox().value).toBe('port:5432'));
     expect(bodyRows()).toHaveLength(1);
     act(() => api.emit({ type: 'settings', settings: { ...api.settings, filter: '5173' } }));
     expect(filterBox().value).toBe('5173');

@@ -136,3 +136,74 @@ describe('kill through the service', () => {
     await child.exited;
   });
 });
+
+describe('showAllOwners through the service', () => {
+  type Outcome = { ok: boolean; message: string; advice: string | null; state: 'off' | 'starting' | 'on' | 'failed' };
+
+  /** The service's own seam: what Electron main gives it (MonitorHost.setElevation underneath). */
+  function fakeElevation(answer: (enabled: boolean) => Outcome) {
+    const asked: boolean[] = [];
+    const listeners = new Set<(o: Outcome) => void>();
+    let release: (() => void) | undefined;
+    const control = {
+      set: async (enabled: boolean) => {
+        asked.push(enabled);
+        await new Promise<void>((resolve) => (release = resolve));
+        return answer(enabled);
+      },
+      onChange: (listener: (o: Outcome) => void) => (listeners.add(listener), () => listeners.delete(listener)),
+    };
+    return { control, asked, release: () => release?.(), endOnItsOwn: (o: Outcome) => listeners.forEach((l) => l(o)) };
+  }
+
+  const statuses = (events: ServerEvent[]) => events.flatMap((e) => (e.type === 'status' ? [e.status] : []));
+
+  it('answers with advice where nothing can elevate (browser mode)', async () => {
+    const { service } = makeService();
+    const session = service.openSession(() => undefined);
+    expect(await session.handle('showAllOwners', [true])).toEqual({ ok: false, message: 'Run "sudo porthole serve" to see every owner in browser mode.', advice: 'sudo porthole serve' });
+    expect(service.status.elevated).toBe('off');
+    await expect(session.handle('showAllOwners', ['yes'])).rejects.toThrow(/showAllOwners: invalid arguments/);
+  });
+
+  it('starts, reports "starting" then "on" to every client, and stops', async () => {
+    const fake = fakeElevation((enabled) => (enabled ? { ok: true, state: 'on', message: 'Showing every owner.', advice: null } : { ok: true, state: 'off', message: 'Stopped.', advice: null }));
+    const { service } = makeService({ elevation: fake.control });
+    const { events, sink } = collect();
+    const other = collect();
+    const session = service.openSession(sink);
+    const watcher = service.openSession(other.sink);
+    await session.handle('ready', []);
+    await watcher.handle('ready', []);
+    const pending = session.handle('showAllOwners', [true]);
+    await waitFor(() => fake.asked.length === 1);
+    expect(service.status.elevated).toBe('starting');
+    fake.release();
+    expect(await pending).toEqual({ ok: true, message: 'Showing every owner.', advice: null });
+    expect(statuses(events).map((s) => s.elevated)).toEqual(['off', 'starting', 'on']);
+    expect(statuses(other.events).map((s) => s.elevated)).toEqual(['off', 'starting', 'on']);
+
+    const stopping = session.handle('showAllOwners', [false]);
+    await waitFor(() => fake.asked.length === 2);
+    fake.release();
+    expect(await stopping).toMatchObject({ ok: true });
+    expect(fake.asked).toEqual([true, false]);
+    expect(service.status.elevated).toBe('off');
+  });
+
+  it('passes on a decline with its advice, and a collector that ends on its own', async () => {
+    const fake = fakeElevation(() => ({ ok: false, state: 'failed', message: 'Authorisation was declined.', advice: 'Run `sudo porthole`.' }));
+    const { service } = makeService({ elevation: fake.control });
+    const { events, sink } = collect();
+    const session = service.openSession(sink);
+    await session.handle('ready', []);
+    const pending = session.handle('showAllOwners', [true]);
+    await waitFor(() => fake.asked.length === 1);
+    fake.release();
+    expect(await pending).toEqual({ ok: false, message: 'Authorisation was declined.', advice: 'Run `sudo porthole`.' });
+    expect(service.status).toMatchObject({ elevated: 'failed', elevationMessage: 'Authorisation was declined.' });
+
+    fake.endOnItsOwn({ ok: false, state: 'failed', message: 'The elevated collector exited.', advice: null });
+    expect(statuses(events).at(-1)).toMatchObject({ elevated: 'failed', elevationMessage: 'The elevated collector exited.' });
+  });
+});

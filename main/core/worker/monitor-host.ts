@@ -27,7 +27,8 @@ import { diffSnapshots } from '../diff.js';
 import type { Snapshot, Socket } from '../model.js';
 import { MIN_INTERVAL_MS, type MonitorEvent, type MonitorListener } from '../monitor.js';
 import { SnapshotMirror } from './mirror.js';
-import type { HostMessage, SocketList, WorkerConfig, WorkerMessage } from './protocol.js';
+import type { ElevationState } from '../contract.js';
+import type { ElevationOutcome, ElevationRequest, HostMessage, SocketList, WorkerConfig, WorkerMessage } from './protocol.js';
 
 export interface MonitorHostOptions {
   intervalMs?: number;
@@ -70,6 +71,10 @@ export class MonitorHost {
   private parts: Record<SocketList, Socket[]> = { sockets: [], added: [], changed: [] };
   private nextPollId = 0;
   private readonly polls = new Map<number, () => void>();
+  private nextElevationId = 0;
+  private readonly elevationRequests = new Map<number, (outcome: ElevationOutcome) => void>();
+  private readonly elevationListeners = new Set<(outcome: ElevationOutcome) => void>();
+  private elevationState: ElevationState = 'off';
 
   constructor(private readonly options: MonitorHostOptions = {}) {
     this.intervalMs = Math.max(MIN_INTERVAL_MS, options.intervalMs ?? 1000);
@@ -152,8 +157,37 @@ export class MonitorHost {
     });
   }
 
-  /** Stop for good: terminate the worker. The mirror stays readable. */
+  get elevation(): ElevationState {
+    return this.elevationState;
+  }
+
+  /**
+   * "Show all owners": start the elevated collector in the worker (`request` says where it is) and
+   * switch to it once it delivers, or stop it. Resolves with the outcome; never rejects.
+   */
+  setElevation(enabled: boolean, request?: ElevationRequest): Promise<ElevationOutcome> {
+    if (!this.worker) {
+      return Promise.resolve({ ok: false, state: 'failed', message: 'The monitor is not running; try again in a moment.', advice: null });
+    }
+    const id = ++this.nextElevationId;
+    if (enabled) this.elevationState = 'starting';
+    return new Promise((resolve) => {
+      this.elevationRequests.set(id, resolve);
+      this.send({ type: 'setElevation', id, enabled, ...(request ? { request } : {}) });
+    });
+  }
+
+  /** Elevation changes nobody asked for: the collector ended, or the worker died with it on. */
+  onElevationChange(listener: (outcome: ElevationOutcome) => void): () => void {
+    this.elevationListeners.add(listener);
+    return () => this.elevationListeners.delete(listener);
+  }
+
+  /** Stop for good: stop an elevated collector (it runs as root: only the worker can), then terminate the worker. */
   async close(): Promise<void> {
+    if (this.worker && this.elevationState !== 'off' && this.elevationState !== 'failed') {
+      await Promise.race([this.setElevation(false), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    }
     this.closed = true;
     this.running = false;
     clearTimeout(this.restartTimer);
@@ -162,6 +196,9 @@ export class MonitorHost {
     this.worker = undefined;
     this.generation++;
     this.settlePolls();
+    for (const resolve of this.elevationRequests.values()) resolve({ ok: false, state: 'off', message: 'The monitor was closed.', advice: null });
+    this.elevationRequests.clear();
+    this.elevationState = 'off';
     if (worker) await worker.terminate();
   }
 
@@ -217,6 +254,7 @@ export class MonitorHost {
     const base = this.options.restartDelayMs ?? 1000;
     const delay = Math.min(this.options.maxRestartDelayMs ?? 30_000, base * 2 ** this.crashes);
     this.crashes++;
+    this.settleElevation('The monitor worker stopped, and the elevated collector with it. Turn "Show all owners" on again.');
     this.emit({
       type: 'error',
       seq: this.seq,
@@ -247,6 +285,17 @@ export class MonitorHost {
       case 'event':
         this.onEvent(message.parts ? this.reassemble(message.event) : message.event);
         return;
+      case 'elevation': {
+        this.elevationState = message.outcome.state;
+        const resolve = message.id === undefined ? undefined : this.elevationRequests.get(message.id);
+        if (resolve) {
+          this.elevationRequests.delete(message.id!);
+          resolve(message.outcome);
+        } else {
+          for (const listener of this.elevationListeners) listener(message.outcome);
+        }
+        return;
+      }
       case 'ready':
         return;
     }
@@ -282,6 +331,18 @@ export class MonitorHost {
     if (this.mirror.takenAt === null) return; // a worker always sends its snapshot first
     this.mirror.apply(event.delta);
     this.emit({ type: 'delta', seq: ++this.seq, delta: event.delta });
+  }
+
+  /** The worker is gone: pending requests fail, and an elevation that was on is over. */
+  private settleElevation(message: string): void {
+    const pending = [...this.elevationRequests.values()];
+    this.elevationRequests.clear();
+    const wasOn = this.elevationState === 'on' || this.elevationState === 'starting';
+    if (!wasOn && pending.length === 0) return;
+    const outcome: ElevationOutcome = { ok: false, state: 'failed', message, advice: null };
+    this.elevationState = wasOn ? 'failed' : this.elevationState;
+    for (const resolve of pending) resolve(outcome);
+    if (wasOn && pending.length === 0) for (const listener of this.elevationListeners) listener(outcome);
   }
 
   private settlePolls(): void {

@@ -7,9 +7,11 @@
 // sockets per turn of its event loop instead of all of them at once. Everything the worker sends
 // goes through one queue, so events keep their order.
 import { parentPort, workerData } from 'node:worker_threads';
+import { sweepStaleDirs } from '../elevate/index.js';
 import { Engine } from '../engine.js';
 import { Monitor, type MonitorEvent } from '../monitor.js';
 import type { Socket } from '../model.js';
+import { ElevationSwitch } from './elevation-switch.js';
 import { DEFAULT_CHUNK_SIZE, type HostMessage, type SocketList, type WorkerConfig, type WorkerMessage } from './protocol.js';
 
 const port = parentPort;
@@ -18,7 +20,13 @@ if (!port) throw new Error('monitor-worker must run in a worker thread (see Moni
 const config = (workerData ?? {}) as WorkerConfig;
 const chunkSize = Math.max(1, config.chunkSize ?? DEFAULT_CHUNK_SIZE);
 let watchedPorts = config.watchedPorts ?? [];
-const engine = new Engine({ watchedPorts: () => watchedPorts });
+// A previous run that crashed may have left an elevated collector's folder: removing it stops that collector.
+sweepStaleDirs();
+const elevation = new ElevationSwitch({
+  onChange: (outcome) => enqueue(() => post({ type: 'elevation', outcome })),
+  onSwitched: () => void monitor.pollNow(),
+});
+const engine = new Engine({ collector: elevation.collector, describer: elevation.describer, watchedPorts: () => watchedPorts });
 const monitor = new Monitor(engine, { intervalMs: config.intervalMs, maxRetryMs: config.maxRetryMs });
 
 function post(message: WorkerMessage): void {
@@ -86,6 +94,9 @@ port.on('message', (message: HostMessage) => {
       break;
     case 'setWatchedPorts':
       watchedPorts = [...message.ports];
+      break;
+    case 'setElevation':
+      void elevation.set(message.enabled, message.request).then((outcome) => enqueue(() => post({ type: 'elevation', id: message.id, outcome })));
       break;
     case 'crash':
       setImmediate(() => {

@@ -2,6 +2,29 @@
 // Structured clone carries them, so a Snapshot's Map of processes arrives as a Map.
 import type { MonitorEvent } from '../monitor.js';
 import type { Socket } from '../model.js';
+import type { ElevationState, ShowAllOwnersResult } from '../contract.js';
+
+/**
+ * Where the elevated collector is and how to run it (see main/core/elevate). Crosses into the
+ * worker by structured clone, so it holds data only: no elevator function.
+ */
+export interface ElevationRequest {
+  cliPath: string;
+  nodePath: string;
+  intervalMs?: number;
+  checkTrust?: boolean;
+  tmpRoot?: string;
+  /**
+   * Tests only: run the collector as ourselves, `nodePath ...nodeArgs cliPath args`, in place of
+   * the OS's elevation wrapper (which would prompt).
+   */
+  unelevated?: { nodeArgs: string[] };
+}
+
+/** The outcome of a setElevation, or a change the worker reports on its own (the collector ended). */
+export interface ElevationOutcome extends ShowAllOwnersResult {
+  state: ElevationState;
+}
 
 /** What the worker is started with (its workerData). */
 export interface WorkerConfig {
@@ -20,6 +43,8 @@ export type HostMessage =
   | { type: 'setInterval'; ms: number }
   | { type: 'pollNow'; id: number }
   | { type: 'setWatchedPorts'; ports: number[] }
+  /** Start (with `request`) or stop the elevated collector; answered by an 'elevation' with `id`. */
+  | { type: 'setElevation'; id: number; enabled: boolean; request?: ElevationRequest }
   /** The host has taken in a `sockets` part: the worker may send the next one. */
   | { type: 'ack' }
   /** Throws inside the worker, as a bug would: for tests of the host's restart path. */
@@ -40,6 +65,8 @@ export type WorkerMessage =
   | { type: 'event'; event: MonitorEvent; parts?: boolean }
   | { type: 'sockets'; list: SocketList; sockets: Socket[] }
   /** The pollNow request `id` has published its events. */
-  | { type: 'polled'; id: number };
+  | { type: 'polled'; id: number }
+  /** Elevation changed: the answer to setElevation `id`, or (no id) the collector ended on its own. */
+  | { type: 'elevation'; id?: number; outcome: ElevationOutcome };
 
 export const DEFAULT_CHUNK_SIZE = 1000;
