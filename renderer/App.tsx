@@ -3,7 +3,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_SETTINGS, type PortholeApi } from '../main/core/contract.js';
 import type { Conflict } from '../main/core/model.js';
-import { isListening } from './listening.js';
+import { isListening } from '../main/core/model.js';
 import { ApiContext, useApi } from './api-context.js';
 import { ConflictBanner } from './components/ConflictBanner.js';
 import { DetailsPane } from './components/DetailsPane.js';

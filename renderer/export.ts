@@ -1,6 +1,6 @@
 // Export the current view (filtered and sorted, as shown) to CSV or JSON.
 import type { ProcessInfo, Socket } from '../main/core/model.js';
-import { isListening } from './listening.js';
+import { isListening } from '../main/core/model.js';
 import { EXPOSURE_TEXT, exposure } from './net.js';
 
 export interface ExportContext {

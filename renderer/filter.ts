@@ -2,7 +2,7 @@
 // Pure: parse, format and compile to a predicate. Unknown keys fall back to free text (never an
 // error: a half-typed filter must still show something) and come back as a hint.
 import type { ProcessInfo, Socket } from '../main/core/model.js';
-import { isListening } from './listening.js';
+import { isListening } from '../main/core/model.js';
 import { processSearchText, socketSearchText } from './search-text.js';
 
 export type FilterFlag = 'udp' | 'tcp' | 'v4' | 'v6' | 'conflict' | 'hidden';

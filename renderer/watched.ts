@@ -1,6 +1,6 @@
 // Watched ports: is each one free or taken, by whom, and which changed since last time.
 import type { ProcessInfo, Socket } from '../main/core/model.js';
-import { isListening } from './listening.js';
+import { isListening } from '../main/core/model.js';
 
 export interface WatchedStatus {
   port: number;

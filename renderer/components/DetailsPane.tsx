@@ -3,7 +3,7 @@
 import { openLocalUrl } from '../open-url.js';
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { Conflict, ProcessInfo, Socket } from '../../main/core/model.js';
-import { isListening } from '../listening.js';
+import { isListening } from '../../main/core/model.js';
 import { useApi } from '../api-context.js';
 import { localEndpoint, ownerLabel, protocolLabel, relativeTime, remoteEndpoint, socketLine } from '../format.js';
 import { killTargetFor, whyNoKill, type KillRequestInput } from '../kill/target.js';

@@ -1,6 +1,6 @@
 // What a "Kill" on a socket means: its process, or every holder of its port when several share it.
 import type { Socket } from '../../main/core/model.js';
-import { isListening } from '../listening.js';
+import { isListening } from '../../main/core/model.js';
 
 export type KillTarget = { pid: number } | { port: number };
 

@@ -2,7 +2,7 @@
 // and binary-inserts those rows instead of re-sorting everything. react-table owns the sort *state*
 // (which column, which way); this owns the order, because its row model rebuilds all rows per change.
 import type { ProcessInfo, Socket, SocketState } from '../../main/core/model.js';
-import { isListening } from '../listening.js';
+import { isListening } from '../../main/core/model.js';
 import { exposure } from '../net.js';
 import type { RowsChange } from './types.js';
 

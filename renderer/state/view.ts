@@ -1,7 +1,7 @@
 // From the sorted socket list to what the table shows: the filter, the Listening|All switch and
 // the optional grouping by process. Each step is memoised on its inputs' identity by the hook.
 import type { ProcessInfo, Socket } from '../../main/core/model.js';
-import { isListening } from '../listening.js';
+import { isListening } from '../../main/core/model.js';
 
 export interface GroupRow {
   kind: 'group';

@@ -2,7 +2,7 @@
 // delta re-renders only the rows it touched (plus rows whose position moved).
 import { memo } from 'react';
 import type { ProcessInfo, Socket } from '../../../main/core/model.js';
-import { isListening } from '../../listening.js';
+import { isListening } from '../../../main/core/model.js';
 import { localEndpoint, protocolLabel, remoteEndpoint } from '../../format.js';
 import { EXPOSURE_TEXT, exposure } from '../../net.js';
 import type { RowMark } from '../../state/types.js';
