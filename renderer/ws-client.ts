@@ -23,6 +23,21 @@ export interface WsApiOptions {
   setTimeout?: (fn: () => void, ms: number) => unknown;
   clearTimeout?: (handle: unknown) => void;
   random?: () => number;
+  /**
+   * Asked when a connection fails: is this page still admitted? Browser mode refuses a bad token at
+   * the HTTP upgrade, which a page only sees as close code 1006, so the client asks plainly.
+   */
+  checkAdmission?: () => Promise<'admitted' | 'refused' | 'unknown'>;
+}
+
+/** The page's own address answers 401/403 when its token is no longer accepted. */
+export async function pageAdmission(href: string): Promise<'admitted' | 'refused' | 'unknown'> {
+  try {
+    const res = await fetch(href, { method: 'HEAD', credentials: 'same-origin', cache: 'no-store' });
+    return res.status === 401 || res.status === 403 ? 'refused' : 'admitted';
+  } catch {
+    return 'unknown'; // the server is gone: keep retrying
+  }
 }
 
 export interface WsApi extends PortholeApi {
@@ -49,6 +64,7 @@ export function createWsApi(options: WsApiOptions): WsApi {
   const setTimer = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
   const clearTimer = options.clearTimeout ?? ((h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>));
   const random = options.random ?? Math.random;
+  const checkAdmission = options.checkAdmission;
 
   const listeners = new Set<(e: ServerEvent) => void>();
   const inFlight = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -121,29 +137,41 @@ export function createWsApi(options: WsApiOptions): WsApi {
         }
       }
       if (closed) return;
-      if (ev.code === POLICY_VIOLATION) {
-        emit({
-          type: 'error',
-          message: 'The Porthole server refused this page. Open the address Porthole printed, including its ?token=…',
-          at: now(),
-          retryInMs: 0,
-          lastGoodAt: null,
+      if (ev.code === POLICY_VIOLATION) return refused();
+      if (checkAdmission) {
+        void checkAdmission().then((answer) => {
+          if (closed) return;
+          if (answer === 'refused') refused();
+          else scheduleRetry();
         });
         return;
       }
-      const base = Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** attempt);
-      // ±25% jitter, so several tabs don't reconnect in lockstep.
-      const delay = Math.round(base * (0.75 + random() * 0.5));
-      attempt++;
-      emit({
-        type: 'error',
-        message: everOpened ? 'Lost the connection to Porthole.' : 'Cannot reach the Porthole server.',
-        at: now(),
-        retryInMs: delay,
-        lastGoodAt: null,
-      });
-      retryTimer = setTimer(connect, delay);
+      scheduleRetry();
     };
+  };
+
+  const refused = () =>
+    emit({
+      type: 'error',
+      message: 'The Porthole server refused this page. Open the address Porthole printed, including its ?token=…',
+      at: now(),
+      retryInMs: 0,
+      lastGoodAt: null,
+    });
+
+  const scheduleRetry = () => {
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** attempt);
+    // ±25% jitter, so several tabs don't reconnect in lockstep.
+    const delay = Math.round(base * (0.75 + random() * 0.5));
+    attempt++;
+    emit({
+      type: 'error',
+      message: everOpened ? 'Lost the connection to Porthole.' : 'Cannot reach the Porthole server.',
+      at: now(),
+      retryInMs: delay,
+      lastGoodAt: null,
+    });
+    retryTimer = setTimer(connect, delay);
   };
 
   connect();

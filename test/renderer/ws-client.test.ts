@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ServerEvent, WsServerFrame } from '../../main/core/contract.js';
 import { createWsApi, wsUrl, type WebSocketLike } from '../../renderer/ws-client.js';
 
@@ -112,6 +112,31 @@ describe('createWsApi', () => {
     expect(h.timers).toHaveLength(0);
     expect(h.events.at(-1)).toMatchObject({ type: 'error', retryInMs: 0 });
     expect((h.events.at(-1) as { message: string }).message).toMatch(/token/);
+  });
+
+  it('asks whether the page is still admitted when a connection fails, and stops when it is not', async () => {
+    const answers: Array<'admitted' | 'refused' | 'unknown'> = ['unknown', 'refused'];
+    const timers: Array<{ fn: () => void; ms: number }> = [];
+    const sockets: FakeSocket[] = [];
+    const api = createWsApi({
+      url: 'ws://127.0.0.1:7777/ws?token=stale',
+      createSocket: (url) => (sockets.push(new FakeSocket(url)), sockets.at(-1)!),
+      now: () => 42_000,
+      setTimeout: (fn, ms) => timers.push({ fn, ms }),
+      clearTimeout: () => undefined,
+      random: () => 0.5,
+      checkAdmission: async () => answers.shift()!,
+    });
+    const events: ServerEvent[] = [];
+    api.onEvent((e) => events.push(e));
+    sockets.at(-1)!.drop(1006); // server gone or refusing: unknown -> retry
+    await vi.waitFor(() => expect(timers).toHaveLength(1));
+    timers[0]!.fn();
+    sockets.at(-1)!.drop(1006); // now the page itself answers 401: stop
+    await vi.waitFor(() => expect((events.at(-1) as { message?: string }).message).toMatch(/refused this page/));
+    expect(timers).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ retryInMs: 0 });
+    api.close();
   });
 
   it('close() stops everything', async () => {
