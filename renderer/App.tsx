@@ -170,6 +170,23 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
     [view.items.length, port, sockets, closing],
   );
 
+  // Kept by identity so a delta that leaves the table's inputs alone does not re-render the table.
+  const listeningOnly = settings.listeningOnly;
+  const empty = useMemo(
+    () => (
+      <EmptyState
+        loaded={loaded}
+        filterText={filterText}
+        port={port}
+        portHeld={portHeld}
+        listeningOnly={listeningOnly}
+        onClearFilter={() => setFilterText('')}
+        onShowAll={() => writeSettings({ listeningOnly: false })}
+      />
+    ),
+    [loaded, filterText, port, portHeld, listeningOnly, setFilterText, writeSettings],
+  );
+
   return (
     <div className="app">
       <Header
@@ -222,17 +239,7 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
           fresh={fresh}
           processes={processes}
           conflictKeys={conflictKeys}
-          empty={
-            <EmptyState
-              loaded={loaded}
-              filterText={filterText}
-              port={port}
-              portHeld={portHeld}
-              listeningOnly={settings.listeningOnly}
-              onClearFilter={() => setFilterText('')}
-              onShowAll={() => writeSettings({ listeningOnly: false })}
-            />
-          }
+          empty={empty}
         />
         {detailsOpen && selected ? (
           <DetailsPane

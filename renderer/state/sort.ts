@@ -141,7 +141,9 @@ export class SortedRows {
         removed.add(s);
         added.add(s);
       }
-      this.output = patch(this.output, removed, [...added], comparator(spec, ctx));
+      const compare = comparator(spec, ctx);
+      // No key moved: the current order is valid under `compare`, so rows can be found by search.
+      this.output = (ctxMoved!.size === 0 ? patchInPlace(this.output, removed, [...added], compare) : null) ?? patch(this.output, removed, [...added], compare);
       this.lastUpdate = 'patch';
     } else {
       this.output = sortAll(sockets, spec, ctx);
@@ -206,16 +208,87 @@ function composeChanges(
   return null;
 }
 
+/** Binary search: the first index whose row does not sort before `s`. */
+function lowerBound(sorted: readonly Socket[], s: Socket, compare: (a: Socket, b: Socket) => number, lo = 0): number {
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(sorted[mid]!, s) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * `patch` without the pass over every row: removed rows are found by binary search and the
+ * untouched runs between edits are copied with native slices. Null when a removed row is not
+ * where the order says (then `patch` filters instead).
+ */
+function patchInPlace(sorted: readonly Socket[], removed: ReadonlySet<Socket>, added: Socket[], compare: (a: Socket, b: Socket) => number): Socket[] | null {
+  if (removed.size + added.length > 4096) return null;
+  const drops: number[] = [];
+  for (const r of removed) {
+    const i = lowerBound(sorted, r, compare);
+    if (sorted[i] !== r) return null;
+    drops.push(i);
+  }
+  drops.sort((a, b) => a - b);
+  added.sort(compare);
+  const parts: Array<Socket | Socket[]> = [];
+  let cursor = 0;
+  let d = 0;
+  let lo = 0;
+  const dropThrough = (end: number) => {
+    // Copy up to `end`, skipping the dropped rows before it.
+    for (; d < drops.length && drops[d]! < end; d++) {
+      const at = drops[d]!;
+      if (at > cursor) parts.push(sorted.slice(cursor, at));
+      cursor = at + 1;
+    }
+    if (end > cursor) parts.push(sorted.slice(cursor, end));
+    cursor = Math.max(cursor, end);
+  };
+  for (const s of added) {
+    lo = lowerBound(sorted, s, compare, lo);
+    dropThrough(lo);
+    parts.push(s);
+  }
+  dropThrough(sorted.length);
+  return ([] as Socket[]).concat(...parts);
+}
+
 function patch(sorted: readonly Socket[], removed: ReadonlySet<Socket>, added: Socket[], compare: (a: Socket, b: Socket) => number): Socket[] {
   const base = removed.size > 0 ? sorted.filter((s) => !removed.has(s)) : sorted;
   if (added.length === 0) return base === sorted ? sorted.slice() : (base as Socket[]);
   added.sort(compare);
+  if (added.length > 4096) return mergeRowByRow(base, added, compare);
+  // Binary-search each insertion point (from where the previous one landed: `added` is sorted
+  // too), then join the untouched runs with native slices instead of copying row by row.
+  const parts: Array<Socket | Socket[]> = [];
+  let b = 0;
+  let lo = 0;
+  for (const s of added) {
+    let hi = base.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(base[mid]!, s) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > b) parts.push(base.slice(b, lo));
+    parts.push(s);
+    b = lo;
+  }
+  if (b < base.length) parts.push(base.slice(b));
+  return ([] as Socket[]).concat(...parts);
+}
+
+/** The same merge for large batches, where one argument per run would overflow concat's spread. */
+function mergeRowByRow(base: readonly Socket[], added: readonly Socket[], compare: (a: Socket, b: Socket) => number): Socket[] {
   const out: Socket[] = new Array(base.length + added.length);
   let o = 0;
   let b = 0;
   let lo = 0;
   for (const s of added) {
-    // Binary search from where the previous insertion landed: `added` is sorted too.
     let hi = base.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;

@@ -32,6 +32,26 @@ export const SocketRow = memo(function SocketRow({ socket: s, id, index, start, 
       style={{ transform: `translateY(${start}px)` }}
       onClick={() => onPick(s.key)}
     >
+      <RowCells socket={s} mark={mark} process={process} conflict={conflict} />
+    </div>
+  );
+});
+
+// The cells don't depend on the row's position: a row that only moved (rows inserted above it)
+// re-renders its wrapper, not its cells.
+const RowCells = memo(function RowCells({
+  socket: s,
+  mark,
+  process,
+  conflict,
+}: {
+  socket: Socket;
+  mark: RowMark | undefined;
+  process: ProcessInfo | undefined;
+  conflict: boolean;
+}) {
+  return (
+    <>
       <div role="gridcell" className="c-protocol">
         {protocolLabel(s)}
       </div>
@@ -55,7 +75,7 @@ export const SocketRow = memo(function SocketRow({ socket: s, id, index, start, 
       <div role="gridcell" className="c-flags">
         <Flags socket={s} conflict={conflict} />
       </div>
-    </div>
+    </>
   );
 });
 

@@ -3,7 +3,7 @@
 // the grid, which keeps working while rows come and go underneath it.
 import { useVirtualizer, observeElementRect, type Virtualizer } from '@tanstack/react-virtual';
 import { useTable, type SortingState, type Updater } from '@tanstack/react-table';
-import { useCallback, useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
 import type { ProcessInfo } from '../../../main/core/model.js';
 import type { ColumnId, SortSpec } from '../../state/sort.js';
 import type { RowMark } from '../../state/types.js';
@@ -16,6 +16,12 @@ export const ROW_HEIGHT = 24;
 const EMPTY: never[] = [];
 // Used when the scroller reports no height (hidden window, or a DOM without layout in tests).
 const FALLBACK_HEIGHT = 600;
+// Rows have one fixed height: a constant estimate, never measured (no measureElement), so the
+// virtualizer's layout is arithmetic. Options keep their identity across renders: react-virtual
+// recomputes its O(n) measurements whenever `count` or `getItemKey` changes, so the item key is
+// left at its default (the index, stable) and React's keys come from the items themselves.
+const estimateRowSize = () => ROW_HEIGHT;
+const INITIAL_RECT = { width: 0, height: FALLBACK_HEIGHT };
 
 export interface SocketTableProps {
   items: readonly ViewItem[];
@@ -58,13 +64,13 @@ export function SocketTable(props: SocketTableProps) {
     sortDescFirst: false,
   });
 
+  const getScrollElement = useCallback(() => scrollRef.current, []);
   const virtualizer = useVirtualizer({
     count: items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    getItemKey: (i) => itemKey(items[i]!),
+    getScrollElement,
+    estimateSize: estimateRowSize,
     overscan: 10,
-    initialRect: { width: 0, height: FALLBACK_HEIGHT },
+    initialRect: INITIAL_RECT,
     observeElementRect: observeWithFallback,
   });
 
@@ -79,6 +85,7 @@ export function SocketTable(props: SocketTableProps) {
   const pick = useLatest(props.onSelect);
   const onPick = useCallback((key: string) => pick.current(key), [pick]);
   const toggle = useLatest(props.onToggleGroup);
+  const onToggle = useCallback((id: string) => toggle.current(id), [toggle]);
 
   const rowId = (index: number) => `${gridId}-r${index}`;
   const virtualItems = virtualizer.getVirtualItems();
@@ -126,11 +133,11 @@ export function SocketTable(props: SocketTableProps) {
             {virtualItems.map((v) => {
               const item = items[v.index]!;
               if (isGroupRow(item)) {
-                return <GroupHeader key={v.key} group={item} id={rowId(v.index)} index={v.index} start={v.start} onToggle={(id) => toggle.current(id)} />;
+                return <GroupHeader key={itemKey(item)} group={item} id={rowId(v.index)} index={v.index} start={v.start} onToggle={onToggle} />;
               }
               return (
                 <SocketRow
-                  key={v.key}
+                  key={item.key}
                   socket={item}
                   id={rowId(v.index)}
                   index={v.index}
@@ -156,7 +163,19 @@ function markOf(key: string, closing: ReadonlyMap<string, number>, fresh: Readon
   return undefined;
 }
 
-function GroupHeader({ group, id, index, start, onToggle }: { group: GroupRow; id: string; index: number; start: number; onToggle: (id: string) => void }) {
+const GroupHeader = memo(function GroupHeader({
+  group,
+  id,
+  index,
+  start,
+  onToggle,
+}: {
+  group: GroupRow;
+  id: string;
+  index: number;
+  start: number;
+  onToggle: (id: string) => void;
+}) {
   return (
     <div role="row" id={id} aria-rowindex={index + 2} className="row group-row" style={{ transform: `translateY(${start}px)` }}>
       <div role="gridcell" aria-colspan={COLUMNS.length}>
@@ -167,7 +186,7 @@ function GroupHeader({ group, id, index, start, onToggle }: { group: GroupRow; i
       </div>
     </div>
   );
-}
+});
 
 function observeWithFallback(instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: { width: number; height: number }) => void) {
   return observeElementRect(instance, (rect) => cb(rect.height > 0 ? rect : { width: rect.width, height: FALLBACK_HEIGHT }));
