@@ -37,7 +37,8 @@ export function diffSnapshots(prev: Snapshot, next: Snapshot): DiffResult {
     if (!before) added.push(s);
     else {
       prevByKey.delete(s.key);
-      if (sameSocket(before, s)) {
+      // The engine hands back last poll's object for a socket nothing changed about.
+      if (before === s || sameSocket(before, s)) {
         sockets[i] = before;
         continue;
       }

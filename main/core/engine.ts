@@ -14,7 +14,20 @@ export interface EngineOptions {
   watchedPorts?: () => number[];
 }
 
+/** A Socket built last poll, and the owner its service label was computed for. */
+interface Built {
+  socket: Socket;
+  owner: ProcessInfo | undefined;
+}
+
 export class Engine {
+  /**
+   * Last full poll's Sockets by the collector's OwnedSocket. A collector that hands back the same
+   * OwnedSocket object for an unchanged socket (Linux does) gets last poll's Socket back, key and
+   * label included, as long as its first owner is still the same ProcessInfo object (the process
+   * reader keeps one per unchanged process). Holds only the latest poll's sockets.
+   */
+  private built = new Map<OwnedSocket, Built>();
   private readonly collector: Collector;
   private readonly describer: ProcessDescriber;
   private readonly watchedPorts: () => number[];
@@ -31,11 +44,25 @@ export class Engine {
     for (const s of raw.sockets) for (const pid of s.pids) pids.add(pid);
     const processes = await this.describer.describe([...pids], raw.processHints);
 
-    const sockets: Socket[] = raw.sockets.map((s) => {
-      const socket = toSocket(s);
-      socket.service = labelService(socket, firstOwner(socket, processes));
-      return socket;
-    });
+    // A filtered poll (one port) neither uses nor replaces the full poll's sockets.
+    const previous = this.built;
+    const next = options.port ? undefined : new Map<OwnedSocket, Built>();
+    const sockets: Socket[] = new Array(raw.sockets.length);
+    for (let i = 0; i < raw.sockets.length; i++) {
+      const s = raw.sockets[i]!;
+      const owner = firstOwner(s, processes);
+      // The same OwnedSocket twice in one poll (no collector does that) still gets two Sockets.
+      const repeated = next !== undefined && next.has(s);
+      let built = next === undefined || repeated ? undefined : previous.get(s);
+      if (built === undefined || built.owner !== owner) {
+        const socket = toSocket(s);
+        socket.service = labelService(socket, owner);
+        built = { socket, owner };
+      }
+      if (next !== undefined && !repeated) next.set(s, built);
+      sockets[i] = built.socket;
+    }
+    if (next !== undefined) this.built = next;
     return {
       takenAt: Date.now(),
       collector: raw.collector,
@@ -73,7 +100,7 @@ export function toSocket(s: OwnedSocket): Socket {
   };
 }
 
-function firstOwner(socket: Socket, processes: Map<number, ProcessInfo>): ProcessInfo | undefined {
+function firstOwner(socket: OwnedSocket, processes: Map<number, ProcessInfo>): ProcessInfo | undefined {
   for (const pid of socket.pids) {
     const info = processes.get(pid);
     if (info) return info;

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { InodeOwnerIndex } from './linux-inodes.js';
 import { parseProcNet } from './parse/procnet.js';
-import { parseSs } from './parse/ss.js';
+import { parseSs, SsLineCache } from './parse/ss.js';
 import { emptyOutcome, type ParseOutcome, type ParsedSocket } from './parse/types.js';
 import { CommandError, runCommand } from './run.js';
 import { CollectorError, type CollectOptions, type Collector, type OwnedSocket, type RawCollection } from './types.js';
@@ -29,6 +29,9 @@ export class LinuxCollector implements Collector {
   /** Listener owners by port from the last poll: an accepted connection belongs to its listener's owner. */
   private listenerOwners = new Map<number, number[]>();
   private ssMissing = false;
+  /** The last full poll's parsed lines, and what each parsed socket became with its owners. */
+  private readonly ssLines = new SsLineCache();
+  private ownedBy = new Map<ParsedSocket, OwnedSocket>();
   /** ss before iproute2 4.13 has no -H (no header); the parser skips the header line itself. */
   private ssFlags = '-tunaeH';
 
@@ -77,12 +80,48 @@ export class LinuxCollector implements Collector {
 
     const elevated = process.getuid?.() === 0;
     const shielded = protectedPids.length > 0 ? describeProtected(protectedPids, this.procRoot) : undefined;
-    const sockets = parsed.sockets.map((s) => resolveOwner(s, owners.get(s.inode ?? -1), elevated, shielded));
+    const sockets = this.ownSockets(parsed.sockets, owners, elevated, shielded, !options.port && this.name === 'linux-ss');
     if (!options.port) this.rememberListeners(sockets);
     if (!elevated && unreadablePids > 0) {
       warnings.push(`${unreadablePids} processes belong to other users; their sockets' owners are hidden. Run "sudo porthole" to see them.`);
     }
     return { collector: this.name, sockets, processHints: new Map(), skippedLines: parsed.skipped, warnings, elevated };
+  }
+
+  /**
+   * resolveOwner for each socket. With `reuse`, a socket parsed from the same line as last poll
+   * (the same object) with the same owners keeps last poll's OwnedSocket: unchanged sockets stay
+   * identical objects, which the engine then reuses whole.
+   */
+  private ownSockets(
+    parsed: ParsedSocket[],
+    owners: Map<number, number[]>,
+    elevated: boolean,
+    shielded: string | undefined,
+    reuse: boolean,
+  ): OwnedSocket[] {
+    if (!reuse) return parsed.map((s) => resolveOwner(s, owners.get(s.inode ?? -1), elevated, shielded));
+    const previous = this.ownedBy;
+    const next = new Map<ParsedSocket, OwnedSocket>();
+    const sockets: OwnedSocket[] = new Array(parsed.length);
+    for (let i = 0; i < parsed.length; i++) {
+      const s = parsed[i]!;
+      const pids = owners.get(s.inode ?? -1);
+      const before = previous.get(s);
+      let socket: OwnedSocket;
+      if (before !== undefined && pids !== undefined && pids.length > 0 && before.owner === 'known' && samePids(before.pids, pids)) {
+        socket = before;
+      } else {
+        socket = resolveOwner(s, pids, elevated, shielded);
+        if (before !== undefined && socket.owner !== 'known' && before.owner === socket.owner && before.hiddenReason === socket.hiddenReason) {
+          socket = before;
+        }
+      }
+      next.set(s, socket);
+      sockets[i] = socket;
+    }
+    this.ownedBy = next;
+    return sockets;
   }
 
   /** Which of these inodes ss still lists, asking about their ports only; undefined when it cannot tell. */
@@ -116,7 +155,8 @@ export class LinuxCollector implements Collector {
         const filter = options.port ? ['sport', '=', `:${options.port}`] : [];
         const { stdout } = await runCommand('ss', [this.ssFlags, ...filter], { signal: options.signal });
         this.name = 'linux-ss';
-        return parseSs(stdout);
+        // A filtered poll lists a few sockets: it neither uses nor replaces the full poll's cache.
+        return parseSs(stdout, filter.length > 0 ? undefined : this.ssLines);
       } catch (error) {
         if (error instanceof CommandError && this.ssFlags === '-tunaeH' && /invalid option|unrecognized option/i.test(error.stderr)) {
           this.ssFlags = '-tunae';
@@ -152,6 +192,13 @@ export class LinuxCollector implements Collector {
     for (const s of sockets) if (s.state === 'LISTEN' && s.pids.length > 0) byPort.set(s.localPort, s.pids);
     this.listenerOwners = byPort;
   }
+}
+
+function samePids(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

@@ -9,20 +9,44 @@ import { emptyOutcome, skipLine, type ParseOutcome, type ParsedSocket } from './
 const PROTOCOLS: Record<string, Protocol> = { tcp: 'tcp', udp: 'udp' };
 const WHITESPACE = /\s+/;
 
-export function parseSs(text: string): ParseOutcome {
+/**
+ * Parsed sockets of the last poll by their exact line. A line's parse depends on its text alone,
+ * and most lines repeat from one poll to the next (a busy socket's queues or timer change: a miss,
+ * parsed afresh), so a warm poll reuses the same ParsedSocket objects, and later stages can tell
+ * "unchanged" by identity. Holds only the lines of the latest poll.
+ */
+export class SsLineCache {
+  lines = new Map<string, ParsedSocket>();
+}
+
+export function parseSs(text: string, cache?: SsLineCache): ParseOutcome {
   const out = emptyOutcome();
   const fields: string[] = [];
   const ext: number[] = [];
+  const prev = cache?.lines;
+  const next = cache ? new Map<string, ParsedSocket>() : undefined;
   let start = 0;
   // One pass over the text and no substring per line: at 21k sockets, slicing and trimming each
   // line and split(/\s+/) on it were most of the parse's time and garbage.
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const socket = parseRange(text, start, end, fields, ext, out);
+    let socket: ParsedSocket | undefined;
+    if (next) {
+      const line = text.slice(start, end);
+      // A line repeated within one poll is parsed again: every line gets its own object.
+      const seen = next.has(line);
+      socket = seen ? undefined : prev!.get(line);
+      if (socket !== undefined) next.set(line, socket);
+      else {
+        socket = parseRange(text, start, end, fields, ext, out);
+        if (socket && !seen) next.set(line, socket);
+      }
+    } else socket = parseRange(text, start, end, fields, ext, out);
     if (socket) out.sockets.push(socket);
     start = end + 1;
   }
+  if (cache) cache.lines = next!;
   return out;
 }
 
