@@ -268,12 +268,7 @@ function patch(sorted: readonly Socket[], removed: ReadonlySet<Socket>, added: S
   let b = 0;
   let lo = 0;
   for (const s of added) {
-    let hi = base.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(base[mid]!, s) < 0) lo = mid + 1;
-      else hi = mid;
-    }
+    lo = lowerBound(base, s, compare, lo);
     if (lo > b) parts.push(base.slice(b, lo));
     parts.push(s);
     b = lo;
@@ -289,12 +284,7 @@ function mergeRowByRow(base: readonly Socket[], added: readonly Socket[], compar
   let b = 0;
   let lo = 0;
   for (const s of added) {
-    let hi = base.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(base[mid]!, s) < 0) lo = mid + 1;
-      else hi = mid;
-    }
+    lo = lowerBound(base, s, compare, lo);
     while (b < lo) out[o++] = base[b++]!;
     out[o++] = s;
   }

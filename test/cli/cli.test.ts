@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import { cleanup, isRunning, spawnHelper, waitFor } from '../core/spawned.js';
+import { cleanup, freePort, isRunning, spawnHelper } from '../core/spawned.js';
 import { JsonPortAnswer, JsonSnapshot } from './json-contract.js';
 import { runCli, startCli } from './run-cli.js';
 
@@ -13,15 +13,6 @@ afterEach(async () => {
   await cleanup();
 });
 
-/** A port that was free a moment ago: bound to port 0 by us, then released. */
-async function freePort(): Promise<number> {
-  const srv = net.createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address() as net.AddressInfo;
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
 
 describe('porthole PORT', () => {
   it('names the holder with pid, full name, command and cwd, and exits 0', async () => {

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../core/spawned.js';
 import { rendererMissing, startServe, URL_LINE, type ServeProcess } from '../serve/run-serve.js';
 
 const missing = rendererMissing();
@@ -55,11 +56,3 @@ describe.skipIf(missing !== undefined)('porthole serve', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address() as net.AddressInfo;
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}

@@ -6,7 +6,7 @@ import { diagnosePort, type DiagnoseDeps } from '../../main/core/diagnose.js';
 import { engineLookup } from '../../main/core/port-view.js';
 import type { PortSocket } from '../../main/core/port-view.js';
 import { inRanges, parsePortRange, parseReservedPorts, readPortSysctls, type PortSysctls } from '../../main/core/sysctl-linux.js';
-import { cleanup, spawnHelper, waitFor } from './spawned.js';
+import { cleanup, freePort, spawnHelper, waitFor } from './spawned.js';
 
 const linux = process.platform === 'linux';
 const closers: (() => Promise<unknown>)[] = [];
@@ -19,14 +19,6 @@ afterEach(async () => {
   await cleanup();
 });
 
-/** A port the OS picked for us and that nothing holds right now. */
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function sysctlsFor(values: Partial<PortSysctls>): Partial<DiagnoseDeps> {
   return { sysctls: async () => ({ unprivilegedPortStart: 1024, ephemeralRange: { from: 32768, to: 60999 }, reservedPorts: [], ...values }) };

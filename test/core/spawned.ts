@@ -198,3 +198,13 @@ export async function adopt(pid: number): Promise<void> {
   const id = await readIdentity(pid);
   if (id) grandchildren.push({ pid: id.pid, startTime: id.startTime });
 }
+
+/** A port the OS picked for us on 127.0.0.1 and that nothing held a moment ago. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as import('node:net').AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
