@@ -24,22 +24,49 @@ export interface DiffResult {
   snapshot: Snapshot;
 }
 
-export function diffSnapshots(prev: Snapshot, next: Snapshot): DiffResult {
-  const prevByKey = new Map<string, Socket>();
-  for (const s of prev.sockets) prevByKey.set(s.key, s);
+/** How far ahead in the previous list a socket object is looked for before it counts as moved. */
+const LOOKAHEAD = 8;
 
-  const added: Socket[] = [];
-  const changed: Socket[] = [];
+export function diffSnapshots(prev: Snapshot, next: Snapshot): DiffResult {
+  // The engine hands back last poll's object for a socket nothing changed about, and the OS lists
+  // sockets in much the same order each poll: most sockets are found by identity, walking both
+  // lists side by side. Only the rest (new, gone, changed or moved) are matched by key.
+  const before = prev.sockets;
   const sockets: Socket[] = new Array(next.sockets.length);
+  const unmatched: number[] = [];
+  const leftovers: Socket[] = [];
+  let cursor = 0;
   for (let i = 0; i < next.sockets.length; i++) {
     const s = next.sockets[i]!;
-    const before = prevByKey.get(s.key);
-    if (!before) added.push(s);
+    let found = -1;
+    for (let k = cursor; k < before.length && k <= cursor + LOOKAHEAD; k++) {
+      if (before[k] === s) {
+        found = k;
+        break;
+      }
+    }
+    if (found < 0) {
+      unmatched.push(i);
+      continue;
+    }
+    for (let k = cursor; k < found; k++) leftovers.push(before[k]!);
+    cursor = found + 1;
+    sockets[i] = s;
+  }
+  for (let k = cursor; k < before.length; k++) leftovers.push(before[k]!);
+
+  const prevByKey = new Map<string, Socket>();
+  for (const s of leftovers) prevByKey.set(s.key, s);
+  const added: Socket[] = [];
+  const changed: Socket[] = [];
+  for (const i of unmatched) {
+    const s = next.sockets[i]!;
+    const was = prevByKey.get(s.key);
+    if (!was) added.push(s);
     else {
       prevByKey.delete(s.key);
-      // The engine hands back last poll's object for a socket nothing changed about.
-      if (before === s || sameSocket(before, s)) {
-        sockets[i] = before;
+      if (was === s || sameSocket(was, s)) {
+        sockets[i] = was;
         continue;
       }
       changed.push(s);
@@ -111,7 +138,8 @@ function samePids(a: number[], b: number[]): boolean {
   return true;
 }
 
-function sameProcess(a: ProcessInfo, b: ProcessInfo): boolean {
+/** Everything about a process that a consumer shows. */
+export function sameProcess(a: ProcessInfo, b: ProcessInfo): boolean {
   return (
     a.name === b.name &&
     a.exe === b.exe &&

@@ -3,6 +3,7 @@
 import { createCollector } from './collect/index.js';
 import type { Collector, CollectOptions, OwnedSocket } from './collect/types.js';
 import { detectConflicts } from './conflicts.js';
+import { sameProcess } from './diff.js';
 import { socketKey, type ProcessInfo, type Snapshot, type Socket } from './model.js';
 import { createProcessDescriber, type ProcessDescriber } from './processes.js';
 import { labelService } from './services/index.js';
@@ -14,20 +15,32 @@ export interface EngineOptions {
   watchedPorts?: () => number[];
 }
 
-/** A Socket built last poll, and the owner its service label was computed for. */
+/** A Socket built from an OwnedSocket, the owner its service label was computed for, and when. */
 interface Built {
   socket: Socket;
   owner: ProcessInfo | undefined;
+  /** The full poll that last used it. */
+  poll: number;
 }
+
 
 export class Engine {
   /**
-   * Last full poll's Sockets by the collector's OwnedSocket. A collector that hands back the same
-   * OwnedSocket object for an unchanged socket (Linux does) gets last poll's Socket back, key and
-   * label included, as long as its first owner is still the same ProcessInfo object (the process
-   * reader keeps one per unchanged process). Holds only the latest poll's sockets.
+   * Full polls so far. A collector that hands back last full poll's OwnedSocket object for an
+   * unchanged socket (Linux does) gets last poll's Socket back, key and label included, as long as
+   * its first owner is still the same ProcessInfo object (the process reader keeps one per
+   * unchanged process). An object from an older poll is built afresh.
    */
-  private built = new Map<OwnedSocket, Built>();
+  private polls = 0;
+  /** Last full poll's processes: a describer that reads a process again hands back equal, not identical, objects. */
+  private lastProcesses = new Map<number, ProcessInfo>();
+  /**
+   * Where an OwnedSocket keeps the Socket this engine built from it: a property on the object
+   * itself, because at 20,000 sockets a Map from last poll's objects to their Sockets, rebuilt
+   * every poll, cost more than the rest of this loop. A symbol of this engine's: two engines fed
+   * the same objects keep apart, and it is never copied, cloned or serialised.
+   */
+  private readonly builtSlot = Symbol('Socket built by this Engine');
   private readonly collector: Collector;
   private readonly describer: ProcessDescriber;
   private readonly watchedPorts: () => number[];
@@ -43,26 +56,25 @@ export class Engine {
     const pids = new Set<number>();
     for (const s of raw.sockets) for (const pid of s.pids) pids.add(pid);
     const processes = await this.describer.describe([...pids], raw.processHints);
+    if (!options.port) this.keepUnchangedProcesses(processes);
 
     // A filtered poll (one port) neither uses nor replaces the full poll's sockets.
-    const previous = this.built;
-    const next = options.port ? undefined : new Map<OwnedSocket, Built>();
+    const poll = options.port ? -1 : ++this.polls;
     const sockets: Socket[] = new Array(raw.sockets.length);
     for (let i = 0; i < raw.sockets.length; i++) {
-      const s = raw.sockets[i]!;
+      const s = raw.sockets[i] as OwnedSocket & Record<symbol, Built | undefined>;
       const owner = firstOwner(s, processes);
-      // The same OwnedSocket twice in one poll (no collector does that) still gets two Sockets.
-      const repeated = next !== undefined && next.has(s);
-      let built = next === undefined || repeated ? undefined : previous.get(s);
-      if (built === undefined || built.owner !== owner) {
+      // poll - 1 only: not this poll's (the same OwnedSocket twice in one poll gets two Sockets).
+      let built = poll > 0 ? s[this.builtSlot] : undefined;
+      if (built !== undefined && built.poll === poll - 1 && built.owner === owner) built.poll = poll;
+      else {
         const socket = toSocket(s);
         socket.service = labelService(socket, owner);
-        built = { socket, owner };
+        built = { socket, owner, poll };
+        if (poll > 0) s[this.builtSlot] = built;
       }
-      if (next !== undefined && !repeated) next.set(s, built);
       sockets[i] = built.socket;
     }
-    if (next !== undefined) this.built = next;
     return {
       takenAt: Date.now(),
       collector: raw.collector,
@@ -72,6 +84,19 @@ export class Engine {
       issues: { skippedLines: raw.skippedLines, warnings: raw.warnings },
       elevated: raw.elevated,
     };
+  }
+
+  /**
+   * Last poll's ProcessInfo where the new one says the same. Sockets are reused while their owner
+   * is the same object: a process read afresh (the reader does so every few seconds) would
+   * otherwise rebuild every socket it holds, 20,000 of them for a busy server, for nothing.
+   */
+  private keepUnchangedProcesses(processes: Map<number, ProcessInfo>): void {
+    for (const [pid, info] of processes) {
+      const before = this.lastProcesses.get(pid);
+      if (before !== undefined && before !== info && sameProcess(before, info)) processes.set(pid, before);
+    }
+    this.lastProcesses = processes;
   }
 }
 

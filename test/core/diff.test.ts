@@ -146,6 +146,48 @@ describe('applyDelta', () => {
     );
   });
 
+  it('when the next snapshot reuses previous objects in any order, the delta is a key-by-key comparison', () => {
+    // The engine hands back last poll's objects; diffSnapshots walks both lists by identity first.
+    // Whatever the order, the result must be what matching every socket by its key gives.
+    const arbPair = arbSnapshot.chain((a) =>
+      fc
+        .record({
+          // For each socket of a: keep the same object, put an equal copy, a changed copy, or drop it.
+          fates: fc.array(fc.constantFrom('same', 'copy', 'changed', 'gone'), { minLength: a.sockets.length, maxLength: a.sockets.length }),
+          extra: fc.uniqueArray(fc.nat(50), { maxLength: 4 }),
+          order: fc.array(fc.nat(), { minLength: a.sockets.length + 4, maxLength: a.sockets.length + 4 }),
+        })
+        .map(({ fates, extra, order }) => {
+          const sockets = a.sockets.flatMap((s, i) => {
+            const fate = fates[i];
+            if (fate === 'gone') return [];
+            if (fate === 'same') return [s];
+            return [{ ...s, state: fate === 'changed' ? (s.state === 'LISTEN' ? 'CLOSE' : 'LISTEN') : s.state }];
+          });
+          for (const port of extra) sockets.push(sock({ localPort: 60000 + port, inode: 90000 + port, pids: [] }));
+          const keyed = new Map(sockets.map((s) => [s.key, s]));
+          const shuffled = [...keyed.values()].map((s, i) => [order[i] ?? 0, s] as const).sort((x, y) => x[0] - y[0]).map(([, s]) => s);
+          return [a, { ...a, sockets: shuffled }] as const;
+        }),
+    );
+    fc.assert(
+      fc.property(arbPair, ([a, b]) => {
+        const { delta, snapshot } = diffSnapshots(a, b);
+        const before = new Map(a.sockets.map((s) => [s.key, s]));
+        const after = new Set(b.sockets.map((s) => s.key));
+        expect(delta.added.map((s) => s.key)).toEqual(b.sockets.filter((s) => !before.has(s.key)).map((s) => s.key));
+        expect(delta.removed).toEqual(a.sockets.filter((s) => !after.has(s.key)).map((s) => s.key));
+        const changed = b.sockets.filter((s) => before.has(s.key) && before.get(s.key) !== s && before.get(s.key)!.state !== s.state);
+        expect(new Set(delta.changed.map((s) => s.key))).toEqual(new Set(changed.map((s) => s.key)));
+        b.sockets.forEach((s, i) => {
+          const was = before.get(s.key);
+          expect(snapshot.sockets[i]).toBe(was !== undefined && was.state === s.state ? was : s);
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('a snapshot diffed against a copy of itself gives an empty delta and keeps every object', () => {
     fc.assert(
       fc.property(arbSnapshot, (a) => {

@@ -1,8 +1,10 @@
 // A warm poll reuses what did not change: ss lines parsed last poll keep their ParsedSocket, and
 // the engine hands back last poll's Socket when the collector's OwnedSocket and its owner's
 // ProcessInfo are the same objects. The answers must stay those of a cold parse / a fresh engine.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSs, SsLineCache } from '../../main/core/collect/parse/ss.js';
+import type { ParsedSocket } from '../../main/core/collect/parse/types.js';
 import type { Collector, OwnedSocket, RawCollection } from '../../main/core/collect/types.js';
 import { Engine } from '../../main/core/engine.js';
 import type { ProcessInfo } from '../../main/core/model.js';
@@ -27,9 +29,64 @@ describe('parseSs with a line cache', () => {
     expect(b.sockets[1]).toBe(a.sockets[1]);
     expect(b.sockets[2]).not.toBe(a.sockets[2]);
     // Only the latest poll's lines are kept.
-    expect(cache.lines.size).toBe(3);
+    expect(cache.lines).toHaveLength(3);
     parseSs(LISTEN, cache);
-    expect([...cache.lines.keys()]).toEqual([LISTEN]);
+    expect(cache.lines).toEqual([LISTEN]);
+  });
+
+  it('over any sequence of polls, answers as a cold parse, and reuses the lines kept in order', () => {
+    // Each poll keeps some of 300 sockets in the kernel's order, changes the queues of some, and
+    // may move a few by any distance: near (found by looking around the cursor) or far (found once
+    // the cache gives up on order and indexes every line, or parsed afresh before that).
+    const line = (n: number, q: number) => `tcp   ESTAB  ${q}      0      127.0.0.1:${10000 + n}    127.0.0.1:5173 uid:1000 ino:${5000 + n} sk:${n} cgroup:/ <->`;
+    const pool = Array.from({ length: 300 }, (_, n) => n);
+    const arbPoll = fc.record({
+      kept: fc.subarray(pool),
+      busy: fc.uniqueArray(fc.nat(299), { maxLength: 20 }),
+      moves: fc.array(fc.tuple(fc.nat(299), fc.nat(299)), { maxLength: 3 }),
+      garbage: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(arbPoll, { minLength: 1, maxLength: 5 }), (polls) => {
+        const cache = new SsLineCache();
+        let last = new Map<string, ParsedSocket>();
+        let moved = false;
+        for (const { kept, busy, moves, garbage } of polls) {
+          const order = [...kept];
+          for (const [from, to] of moves) if (from < order.length && to < order.length) order.splice(to, 0, ...order.splice(from, 1));
+          const lines = order.map((n) => line(n, busy.includes(n) ? 1 : 0));
+          const text = (garbage ? [...lines.slice(0, 5), 'garbage line', ...lines.slice(5)] : lines).join('\n');
+          const warm = parseSs(text, cache);
+          expect(warm).toEqual(parseSs(text));
+          const now = new Map<string, ParsedSocket>();
+          let missed = 0;
+          warm.sockets.forEach((socket, i) => {
+            if (last.has(lines[i]!) && socket !== last.get(lines[i]!)) missed++;
+            now.set(lines[i]!, socket);
+          });
+          // Lines kept in order are reused, but for a few after each gap (a block of sockets gone)
+          // before the cache gives up on order and looks lines up by their text.
+          const previous = [...last.keys()];
+          const gaps = lines.filter((l, i) => i > 0 && previous.indexOf(l) !== previous.indexOf(lines[i - 1]!) + 1).length + 1;
+          if (!moved && moves.length === 0) expect(missed).toBeLessThanOrEqual(8 * gaps);
+          last = now;
+          moved = moves.length > 0;
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('finds lines that moved far once order is lost, without re-parsing them', () => {
+    const line = (n: number) => `udp   UNCONN 0      0      127.0.0.1:${20000 + n}    0.0.0.0:* ino:${7000 + n} sk:${n} cgroup:/ <->`;
+    const cache = new SsLineCache();
+    const lines = Array.from({ length: 2000 }, (_, n) => line(n));
+    const first = parseSs(lines.join('\n'), cache);
+    const reversed = parseSs([...lines].reverse().join('\n'), cache);
+    expect(reversed).toEqual(parseSs([...lines].reverse().join('\n')));
+    const reused = reversed.sockets.filter((s, i) => s === first.sockets[lines.length - 1 - i]).length;
+    // The first few misses are parsed afresh; after that every line is found by its text.
+    expect(reused).toBeGreaterThan(1990);
   });
 
   it('gives a line repeated within one poll its own object', () => {
@@ -81,6 +138,12 @@ describe('Engine: reusing last poll sockets', () => {
     const two = await engine.snapshot();
     expect(two.sockets[0]).toBe(one.sockets[0]);
     expect(two.sockets[1]).toBe(one.sockets[1]);
+
+    // The same process read afresh (an equal, new object): nothing is rebuilt, the old object stays.
+    processes = new Map([...processes].map(([pid, info]) => [pid, { ...info }]));
+    const again = await engine.snapshot();
+    expect(again.sockets[0]).toBe(one.sockets[0]);
+    expect(again.processes.get(10)).toBe(one.processes.get(10));
 
     // A new owner object: the label is computed again. A new OwnedSocket: a new Socket.
     processes = new Map([...processes, [10, proc(10, { name: 'python3' })]]);

@@ -1,9 +1,18 @@
 // Picks the best collector for this OS, and falls back to systeminformation when it cannot run.
 import type { Collector, CollectOptions, RawCollection } from './types.js';
 import { LinuxCollector } from './linux.js';
+import { SpawnServer } from './spawn-server.js';
 
-export function createCollector(platform: NodeJS.Platform = process.platform): Collector {
-  if (platform === 'linux') return withFallback(new LinuxCollector());
+export interface CollectorChoice {
+  /**
+   * For a monitor that polls for as long as the app runs: on Linux, `ss` is then started by a
+   * small shell (SpawnServer) instead of by forking this whole process every poll.
+   */
+  longLived?: boolean;
+}
+
+export function createCollector(platform: NodeJS.Platform = process.platform, choice: CollectorChoice = {}): Collector {
+  if (platform === 'linux') return withFallback(new LinuxCollector('/proc', choice.longLived ? new SpawnServer().run : undefined));
   if (platform === 'darwin') return lazy('darwin-lsof', async () => new (await import('./darwin.js')).DarwinCollector());
   if (platform === 'win32') return lazy('win32-netstat', async () => new (await import('./win32.js')).Win32Collector());
   return lazy('systeminformation', async () => new (await import('./fallback.js')).FallbackCollector());

@@ -20,8 +20,11 @@
 //         which of the missing sockets still exist: under churn most were closed after ss listed
 //         them, and no search finds those;
 //      d. re-read fds of sockets several processes hold (see recheckShared);
-//   3. every `fullEvery` polls, re-read everything anyway, so rarer cases (a socket passed over a
-//      unix socket into an fd number that was reused) heal within seconds.
+//   3. heal(): re-read a slice of every known fd, so that over `healEvery` polls each one is read
+//      again. What only this catches needs three things at once: a socket passed to another
+//      process over a unix socket, the sender reusing its fd number for something that is not a
+//      socket, and the receiver's count of fds not moving. A small slice per poll, not everything
+//      every Nth poll: at 20,000 sockets a whole re-read is ~20,000 readlinks, ~300 ms.
 // Synchronous on purpose: it is thousands of tiny syscalls, and libuv's thread pool would cost more
 // than the work. Long-running callers (the monitor) run collection off the main thread.
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
@@ -54,19 +57,24 @@ export class InodeOwnerIndex {
   private readonly processes = new Map<number, ProcessFds>();
   private readonly unreadable = new Set<number>();
   private readonly protectedPids = new Set<number>();
-  private polls = 0;
-  /** Whether the current poll re-reads everything (set by refresh()). */
-  private full = true;
+  /** True until the first refresh(): that one reads every process in full. */
+  private first = true;
+  /** Whether this poll's refresh() read every fd (the first one does). */
+  private readEverything = false;
   private refreshed = false;
+  /** Where heal() goes on: the pid it is in, and the fd names of it still to re-read. */
+  private healing: { pid: number; fds: string[]; at: number } | undefined;
+  private healPid = 0;
   private pids: number[] = [];
   /** Inodes wanted by the previous poll. */
   private lastWanted = new Set<number>();
-  /** Inodes a complete read could not find an owner for; not searched again until the next full poll. */
+  /** Inodes a complete read could not find an owner for; not searched for again (heal() may still come across them). */
   private unresolved = new Set<number>();
 
   constructor(
     private readonly procRoot = '/proc',
-    private readonly fullEvery = 10,
+    /** Polls over which every known fd is re-read once (see heal()); fewer when there are few fds. */
+    private readonly healEvery = 300,
   ) {}
 
   /**
@@ -87,9 +95,11 @@ export class InodeOwnerIndex {
 
   /** Step 1 of a poll: catch up with /proc. Needs nothing from `ss`, so it can run while ss does. */
   refresh(): void {
-    this.full = this.polls++ % this.fullEvery === 0;
-    if (this.full) this.unresolved.clear();
-    this.readAll(this.full);
+    const first = this.first;
+    this.first = false;
+    this.readEverything = first;
+    this.readAll(first);
+    if (!first) this.heal();
     this.refreshed = true;
   }
 
@@ -114,7 +124,11 @@ export class InodeOwnerIndex {
       owners = this.buildOwners();
       missing = this.missingFrom(owners, wantedSet);
       // c. Everything, likely owners first. Whatever is still missing then has no visible owner.
-      if (missing.size > 0 && !deferred) {
+      //    Not after a complete read this poll: a and b already found what opened since.
+      if (this.readEverything) {
+        for (const inode of missing) this.unresolved.add(inode);
+        missing.clear();
+      } else if (missing.size > 0 && !deferred) {
         this.rescanFor(missing, hints);
         owners = this.buildOwners();
       }
@@ -123,7 +137,7 @@ export class InodeOwnerIndex {
     // d. A socket several processes hold outlives one of them closing its copy. If that fd number
     //    was reused for something ss does not list (a file, a pipe), nothing above notices, and the
     //    cache would go on naming the process. Sockets held by several processes are few: re-read them.
-    if (!this.full && this.recheckShared(owners)) owners = this.buildOwners();
+    if (this.recheckShared(owners)) owners = this.buildOwners();
     for (const inode of this.unresolved) if (!wantedSet.has(inode)) this.unresolved.delete(inode);
     this.lastWanted = wantedSet;
     return {
@@ -136,7 +150,7 @@ export class InodeOwnerIndex {
 
   /**
    * Step c of resolve(), when it was deferred: search every process's fds for these inodes, likely
-   * owners first. Those still not found are not searched for again until the next full poll.
+   * owners first. Those still not found are not searched for again (heal() may still come across them).
    */
   rescan(inodes: Iterable<number>, hints?: (inode: number) => number[] | undefined): Map<number, number[]> {
     const missing = new Set(inodes);
@@ -144,6 +158,56 @@ export class InodeOwnerIndex {
     const owners = this.buildOwners();
     for (const inode of missing) if (!owners.has(inode)) this.unresolved.add(inode);
     return owners;
+  }
+
+  /**
+   * Re-read the next slice of known fds: about 1/healEvery of them, going round the processes in
+   * pid order. An inode a complete search could not place is left alone until then: if it turns
+   * up in a healed fd, buildOwners() places it like any other.
+   */
+  private heal(): void {
+    // A readlink in /proc/PID/fd costs ~15 us: at 20,000 sockets, 70 a poll (~1 ms) heal everything
+    // within five minutes at a 1 s interval; with few fds, 64 a poll go round in seconds.
+    let budget = Math.max(MIN_HEAL_PER_POLL, Math.ceil(this.knownFds / this.healEvery));
+    // Each process is started at most once per call, so processes without fds cannot spin it.
+    let starts = this.processes.size;
+    while (budget > 0) {
+      let job = this.healing;
+      if (job === undefined || job.at >= job.fds.length || !this.processes.has(job.pid)) {
+        this.healing = undefined;
+        if (starts-- <= 0) return;
+        const pid = this.nextHealPid();
+        if (pid === undefined) return;
+        const names = this.listFds(pid);
+        if (!names) continue;
+        // Names no longer listed were closed: forget them now rather than when read.
+        const entry = this.processes.get(pid)!;
+        const listed = new Set(names);
+        for (const fd of entry.fds.keys()) if (!listed.has(fd)) entry.fds.delete(fd);
+        job = this.healing = { pid, fds: names, at: 0 };
+        budget--;
+      }
+      const entry = this.processes.get(job.pid)!;
+      const end = Math.min(job.fds.length, job.at + budget);
+      budget -= end - job.at;
+      for (; job.at < end; job.at++) {
+        const fd = job.fds[job.at]!;
+        setOrForget(entry.fds, fd, this.readFd(job.pid, fd));
+      }
+    }
+  }
+
+  /** The known pid after the last one healed, wrapping round; undefined when none is known. */
+  private nextHealPid(): number | undefined {
+    let next: number | undefined;
+    let lowest: number | undefined;
+    for (const pid of this.processes.keys()) {
+      if (lowest === undefined || pid < lowest) lowest = pid;
+      if (pid > this.healPid && (next === undefined || pid < next)) next = pid;
+    }
+    const pid = next ?? lowest;
+    if (pid !== undefined) this.healPid = pid;
+    return pid;
   }
 
   /** Wanted inodes without an owner, except those a complete read already failed to place. */
@@ -308,6 +372,9 @@ export class InodeOwnerIndex {
     return owners;
   }
 }
+
+/** Fds heal() re-reads per poll at the least. */
+const MIN_HEAL_PER_POLL = 64;
 
 /** readFd()'s answer for an fd that was closed before it could be read. */
 const CLOSED = -1;

@@ -27,7 +27,7 @@ export class CommandError extends Error {
   }
 }
 
-const MAX_BUFFER = 256 * 1024 * 1024;
+export const MAX_BUFFER = 256 * 1024 * 1024;
 
 export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const { timeoutMs = 10_000, signal, okCodes = [0], env } = options;

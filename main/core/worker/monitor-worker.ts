@@ -7,10 +7,12 @@
 // sockets per turn of its event loop instead of all of them at once. Everything the worker sends
 // goes through one queue, so events keep their order.
 import { parentPort, workerData } from 'node:worker_threads';
+import { createCollector } from '../collect/index.js';
 import { sweepStaleDirs } from '../elevate/index.js';
 import { Engine } from '../engine.js';
 import { Monitor, type MonitorEvent } from '../monitor.js';
 import type { Socket } from '../model.js';
+import { createProcessDescriber } from '../processes.js';
 import { ElevationSwitch } from './elevation-switch.js';
 import { DEFAULT_CHUNK_SIZE, type HostMessage, type SocketList, type WorkerConfig, type WorkerMessage } from './protocol.js';
 
@@ -23,6 +25,7 @@ let watchedPorts = config.watchedPorts ?? [];
 // A previous run that crashed may have left an elevated collector's folder: removing it stops that collector.
 sweepStaleDirs();
 const elevation = new ElevationSwitch({
+  normal: { collector: createCollector(process.platform, { longLived: true }), describer: createProcessDescriber() },
   onChange: (outcome) => enqueue(() => post({ type: 'elevation', outcome })),
   onSwitched: () => void monitor.pollNow(),
 });

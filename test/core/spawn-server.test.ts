@@ -1,0 +1,106 @@
+// The fork server (collect/spawn-server.ts) against real commands: whatever it runs must come back
+// exactly as runCommand gives it (output, errors and all), one command at a time, and a hung,
+// cancelled or killed shell must cost one command, never the next.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCommand, type RunOptions } from '../../main/core/collect/run.js';
+import { SpawnServer } from '../../main/core/collect/spawn-server.js';
+
+const servers: SpawnServer[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+function server(): SpawnServer {
+  const s = new SpawnServer();
+  servers.push(s);
+  return s;
+}
+
+/** runCommand's answer or error message, to compare with the server's. */
+async function outcome(run: (c: string, a: string[], o?: RunOptions) => Promise<{ stdout: string; stderr: string }>, c: string, a: string[], o?: RunOptions) {
+  try {
+    return { ok: await run(c, a, o) };
+  } catch (error) {
+    return { error: (error as Error).message, code: (error as { code?: unknown }).code };
+  }
+}
+
+describe.runIf(process.platform !== 'win32')('SpawnServer', () => {
+  const cases: Array<[string, string, string[], RunOptions?]> = [
+    ['output with a final newline', 'printf', ['a\\nb\\n']],
+    ['output without one', 'printf', ['no newline at the end']],
+    ['no output', 'true', []],
+    ['blank lines and quotes', 'printf', ["it's \"quoted\"\\n\\n\\n"]],
+    ['non-ASCII', 'printf', ['fe80::1%%eth0 café ✓\\n']],
+    ['stderr and a failure', 'sh', ['-c', 'echo out; echo "bad thing happened" >&2; exit 3']],
+    ['a failure that is fine', 'sh', ['-c', 'echo partial; exit 1'], { okCodes: [0, 1] }],
+    ['a missing command', 'porthole-no-such-command-x', []],
+    ['the real ss', 'ss', ['-tunaeH']],
+  ];
+  for (const [name, command, args, options] of cases) {
+    it(`answers as runCommand does: ${name}`, async () => {
+      const direct = await outcome(runCommand, command, args, options);
+      const served = await outcome(server().run, command, args, options);
+      if (command === 'ss') {
+        // Sockets come and go between the two runs (other tests run beside this one): compare shape.
+        expect(served.ok!.stdout.split('\n').length).toBeGreaterThan(1);
+        expect(served.ok!.stdout.endsWith('\n')).toBe(direct.ok!.stdout.endsWith('\n'));
+        return;
+      }
+      expect(served).toEqual(direct);
+    });
+  }
+
+  it('returns megabytes of output whole, however the pipe splits it', async () => {
+    const s = server();
+    const { stdout } = await s.run('sh', ['-c', 'i=0; while [ $i -lt 40000 ]; do echo "line $i of a long output ............................"; i=$((i+1)); done']);
+    const lines = stdout.split('\n');
+    expect(lines).toHaveLength(40001);
+    expect(lines[39999]).toBe('line 39999 of a long output ............................');
+  });
+
+  it('runs concurrent calls one after another, each with its own answer', async () => {
+    const s = server();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => s.run('printf', [`%s\\n`, `answer ${i}`])));
+    expect(answers.map((a) => a.stdout)).toEqual(Array.from({ length: 20 }, (_, i) => `answer ${i}\n`));
+  });
+
+  it('does not let a command read the commands that follow it', async () => {
+    const s = server();
+    const [reader, after] = await Promise.all([s.run('cat', []), s.run('printf', ['still here'])]);
+    expect(reader.stdout).toBe('');
+    expect(after.stdout).toBe('still here');
+  });
+
+  it('kills a command that runs too long, with runCommand words, and runs the next one', async () => {
+    const s = server();
+    await expect(s.run('sleep', ['30'], { timeoutMs: 200 })).rejects.toThrow('sleep 30 did not finish within 200 ms');
+    expect((await s.run('printf', ['next'])).stdout).toBe('next');
+  });
+
+  it('cancels on an abort signal and runs the next one', async () => {
+    const s = server();
+    const controller = new AbortController();
+    const running = s.run('sleep', ['30'], { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(running).rejects.toThrow('sleep 30 was cancelled');
+    expect((await s.run('printf', ['next'])).stdout).toBe('next');
+  });
+
+  it('survives its shell being killed from outside', async () => {
+    const s = server();
+    await s.run('true', []);
+    const shell = (s as unknown as { shell: { pid: number } }).shell;
+    const running = s.run('sleep', ['30']);
+    await new Promise((r) => setTimeout(r, 100));
+    process.kill(-shell.pid, 'SIGKILL'); // the server's own shell, started by this test
+    await expect(running).rejects.toThrow('the command shell exited unexpectedly');
+    expect((await s.run('printf', ['after'])).stdout).toBe('after');
+  });
+
+  it('falls back to starting commands directly when there is no shell', async () => {
+    const s = new SpawnServer('/nonexistent/sh');
+    servers.push(s);
+    expect((await s.run('printf', ['direct'])).stdout).toBe('direct');
+  });
+});
