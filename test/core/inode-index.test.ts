@@ -3,6 +3,8 @@
 // its own. After every step the snapshot must name exactly the right owners; a cache that trusts
 // what it read on an earlier poll gets some of these wrong.
 import { afterEach, describe, expect, it } from 'vitest';
+import { readlinkSync } from 'node:fs';
+import { InodeOwnerIndex, socketInode } from '../../main/core/collect/linux-inodes.js';
 import { Engine } from '../../main/core/engine.js';
 import type { Snapshot } from '../../main/core/model.js';
 import { spawnLab } from './socket-lab.js';
@@ -13,11 +15,13 @@ afterEach(cleanup);
 /**
  * Our sockets as "proto localPort>remotePort state owner[pids]", sorted. Everything the test opens
  * is on 127.0.0.1; `ports` holds "tcp:PORT" / "udp:PORT" of each (the same number in the other
- * protocol, or on another address, is someone else's).
+ * protocol, or on another address, is someone else's), accepted connections' ends included.
  */
 function ours(snap: Snapshot, ports: Set<string>): string[] {
   return snap.sockets
-    .filter((s) => s.localAddress === '127.0.0.1' && (ports.has(`${s.protocol}:${s.localPort}`) || ports.has(`${s.protocol}:${s.remotePort}`)))
+    // Both ends ours: other programs' connections may reuse one of our ephemeral port numbers
+    // towards another peer (Linux allows that), and must not count.
+    .filter((s) => s.localAddress === '127.0.0.1' && ports.has(`${s.protocol}:${s.localPort}`) && (s.remotePort === null || ports.has(`${s.protocol}:${s.remotePort}`)))
     .map((s) => `${s.protocol} ${s.localPort}>${s.remotePort ?? '*'} ${s.state} ${s.owner}[${s.pids.join(',')}]`)
     .sort();
 }
@@ -128,5 +132,32 @@ describe.runIf(process.platform === 'linux')('the inode owner cache, polled whil
     // And a fresh engine (a full read of /proc) agrees with the one that has been caching all along.
     const fresh = await new Engine().snapshot();
     expect(ours(await engine.snapshot(), ports).filter(live)).toEqual(ours(fresh, ports).filter(live));
+  });
+
+  it('places a socket at an fd number whose earlier socket closed polls ago, without a full search', async () => {
+    // The fd held socket A, then (between two polls) a file, then (between the next two) socket B.
+    // The process's count of fds never moves, and the poll in the middle is quiet, so only the
+    // memory of A's having gone tells the index to read that fd again.
+    const L = await spawnLab();
+    const index = new InodeOwnerIndex();
+    const inodeAt = (fd: number) => socketInode(readlinkSync(`/proc/${L.pid}/fd/${fd}`));
+    const a = await L.tcpListen('a', '127.0.0.1');
+    const inodeA = inodeAt(a.fd);
+    index.refresh();
+    expect(index.resolve([inodeA], undefined, { rescan: false }).owners.get(inodeA)).toEqual([L.pid]);
+
+    await L.close('a');
+    expect(((await L.op('open-file', { name: 'file' })) as { fd: number }).fd).toBe(a.fd);
+    index.refresh();
+    expect(index.resolve([], undefined, { rescan: false, gone: [inodeA] }).missing).toEqual([]);
+
+    await L.close('file');
+    const b = await L.tcpListen('b', '127.0.0.1');
+    expect(b.fd).toBe(a.fd);
+    const inodeB = inodeAt(b.fd);
+    index.refresh();
+    const lookup = index.resolve([inodeB], undefined, { rescan: false });
+    expect(lookup.missing).toEqual([]);
+    expect(lookup.owners.get(inodeB)).toEqual([L.pid]);
   });
 });

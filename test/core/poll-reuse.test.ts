@@ -28,6 +28,8 @@ describe('parseSs with a line cache', () => {
     expect(b.sockets[0]).toBe(a.sockets[0]);
     expect(b.sockets[1]).toBe(a.sockets[1]);
     expect(b.sockets[2]).not.toBe(a.sockets[2]);
+    // The line not repeated (its queue changed) is reported by inode, for the owner index.
+    expect(cache.dropped).toEqual([1003]);
     // Only the latest poll's lines are kept.
     expect(cache.lines).toHaveLength(3);
     parseSs(LISTEN, cache);

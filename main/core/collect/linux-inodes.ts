@@ -53,6 +53,16 @@ export interface InodeLookup {
   missing: number[];
 }
 
+export interface ResolveOptions {
+  /** false: leave step c to the caller (see rescan()). */
+  rescan?: boolean;
+  /**
+   * Inodes ss listed last poll and not this one (the caller may know them cheaply: the ss line
+   * cache does). Without them, only the last poll's sockets count as recently closed.
+   */
+  gone?: Iterable<number>;
+}
+
 export class InodeOwnerIndex {
   private readonly processes = new Map<number, ProcessFds>();
   private readonly unreadable = new Set<number>();
@@ -66,8 +76,14 @@ export class InodeOwnerIndex {
   private healing: { pid: number; fds: string[]; at: number } | undefined;
   private healPid = 0;
   private pids: number[] = [];
+  /**
+   * Inodes ss listed once and no longer does, collected until the next search re-reads the fds
+   * that held them: a quiet poll (nothing missing) does not search, and without this the fd
+   * number of a socket closed then would be trusted when a new socket takes it polls later.
+   */
+  private readonly closedSince = new Set<number>();
   /** Inodes wanted by the previous poll. */
-  private lastWanted = new Set<number>();
+  private lastWanted: readonly number[] = [];
   /** Inodes a complete read could not find an owner for; not searched for again (heal() may still come across them). */
   private unresolved = new Set<number>();
 
@@ -104,25 +120,28 @@ export class InodeOwnerIndex {
   }
 
   /** Step 2 of a poll: find the owners of `wanted`, searching further only for the missing ones. */
-  resolve(wanted: Iterable<number>, hints?: (inode: number) => number[] | undefined, options: { rescan?: boolean } = {}): InodeLookup {
+  resolve(wanted: Iterable<number>, hints?: (inode: number) => number[] | undefined, options: ResolveOptions = {}): InodeLookup {
     if (!this.refreshed) this.refresh();
     this.refreshed = false;
     // Step c re-reads every fd of every process: the caller may first check which of the missing
     // sockets still exist (most are sockets closed since ss listed them, which no search will find).
     const deferred = options.rescan === false;
-    const wantedSet = new Set(wanted);
+    if (options.gone) for (const inode of options.gone) this.closedSince.add(inode);
+    // An array, not a Set: at 20,000 sockets a Set of them every poll costs more than the rest of
+    // a quiet poll's lookup. Sets are built only on the rare path that needs them.
+    const list = Array.isArray(wanted) ? (wanted as number[]) : [...wanted];
 
     let owners = this.buildOwners();
-    let missing = this.missingFrom(owners, wantedSet);
+    let missing = this.missingFrom(owners, list);
     if (missing.size > 0) {
       // a. Sockets opened since refresh() ran (it may have run before `ss` did), or in place of a
       //    closed fd, which leaves the count of fds unchanged: list every process again.
       this.readAll(false, true);
       // b. fd numbers whose socket has gone since the last poll, and may now hold a new one. Even
       //    after a full read: refresh() may have run before ss, and an fd reused in between.
-      this.rereadClosed(wantedSet);
+      this.rereadClosed(new Set(list));
       owners = this.buildOwners();
-      missing = this.missingFrom(owners, wantedSet);
+      missing = this.missingFrom(owners, list);
       // c. Everything, likely owners first. Whatever is still missing then has no visible owner.
       //    Not after a complete read this poll: a and b already found what opened since.
       if (this.readEverything) {
@@ -138,8 +157,8 @@ export class InodeOwnerIndex {
     //    was reused for something ss does not list (a file, a pipe), nothing above notices, and the
     //    cache would go on naming the process. Sockets held by several processes are few: re-read them.
     if (this.recheckShared(owners)) owners = this.buildOwners();
-    for (const inode of this.unresolved) if (!wantedSet.has(inode)) this.unresolved.delete(inode);
-    this.lastWanted = wantedSet;
+    this.forgetUnresolvedGone(list);
+    this.lastWanted = list;
     return {
       owners,
       unreadablePids: this.unreadable.size,
@@ -211,7 +230,15 @@ export class InodeOwnerIndex {
   }
 
   /** Wanted inodes without an owner, except those a complete read already failed to place. */
-  private missingFrom(owners: Map<number, number[]>, wanted: Set<number>): Set<number> {
+  /** Inodes a search could not place and ss no longer lists: nothing to remember them for. */
+  private forgetUnresolvedGone(wanted: readonly number[]): void {
+    if (this.unresolved.size === 0) return;
+    const listed = new Set<number>();
+    for (const inode of wanted) if (this.unresolved.has(inode)) listed.add(inode);
+    for (const inode of this.unresolved) if (!listed.has(inode)) this.unresolved.delete(inode);
+  }
+
+  private missingFrom(owners: Map<number, number[]>, wanted: readonly number[]): Set<number> {
     const missing = new Set<number>();
     for (const inode of wanted) if (!owners.has(inode) && !this.unresolved.has(inode)) missing.add(inode);
     return missing;
@@ -285,13 +312,18 @@ export class InodeOwnerIndex {
     return changed;
   }
 
-  /** Re-read fds whose socket was wanted last poll and is not any more: closed, maybe reused. */
+  /** Re-read fds whose socket ss listed before and not any more: closed, maybe reused. */
   private rereadClosed(wanted: Set<number>): void {
+    const lastWanted = new Set(this.lastWanted);
     for (const [pid, entry] of this.processes) {
       for (const [fd, inode] of entry.fds) {
-        if (inode !== 0 && !wanted.has(inode) && this.lastWanted.has(inode)) setOrForget(entry.fds, fd, this.readFd(pid, fd));
+        if (inode !== 0 && !wanted.has(inode) && (lastWanted.has(inode) || this.closedSince.has(inode))) {
+          setOrForget(entry.fds, fd, this.readFd(pid, fd));
+        }
       }
     }
+    // Every fd that held one of them has just been read again.
+    this.closedSince.clear();
   }
 
   /** An fd number can be closed and reused between polls: re-read everything, likely owners first. */

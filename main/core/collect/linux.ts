@@ -69,24 +69,18 @@ export class LinuxCollector implements Collector {
     }
 
     const wanted: number[] = [];
-    const portOfInode = new Map<number, number>();
-    for (const s of parsed.sockets) {
-      if (s.inode === null) continue;
-      wanted.push(s.inode);
-      portOfInode.set(s.inode, s.localPort);
-    }
-    const hints = (inode: number) => {
-      const port = portOfInode.get(inode);
-      return port === undefined ? undefined : this.listenerOwners.get(port);
-    };
-    const lookup = this.index.resolve(wanted, hints, { rescan: false });
+    for (const s of parsed.sockets) if (s.inode !== null) wanted.push(s.inode);
+    // A full poll's lines that did not come back (closed sockets, mostly): their fd numbers are
+    // the ones new sockets get.
+    const gone = options.port || this.name !== 'linux-ss' ? undefined : this.ssLines.dropped;
+    const lookup = this.index.resolve(wanted, undefined, { rescan: false, gone });
     const { owners, unreadablePids, protectedPids } = lookup;
     if (lookup.missing.length > 0) {
       // The last resort, re-reading every fd of every process, costs ~5 us per fd (100+ ms at
       // 20,000 sockets), and under churn most sockets it would look for were closed after ss
       // listed them: no search can find those. Ask ss (about their ports only) which still exist.
       const alive = await this.stillListed(lookup.missing, parsed.sockets, options.signal);
-      const found = this.index.rescan(alive ? lookup.missing.filter((inode) => alive.has(inode)) : lookup.missing, hints);
+      const found = this.index.rescan(alive ? lookup.missing.filter((inode) => alive.has(inode)) : lookup.missing, this.listenerHints(parsed.sockets));
       // The search re-reads fds: a socket closed meanwhile drops out of its answer, but it was
       // open, and whose, when ss listed it. Keep that; take the fresher answer for the rest.
       for (const [inode, pids] of found) owners.set(inode, pids);
@@ -203,6 +197,16 @@ export class LinuxCollector implements Collector {
     }
     if (options.port) out.sockets = out.sockets.filter((s) => s.localPort === options.port);
     return out;
+  }
+
+  /** For a search: the owners of the listener on a socket's port probably own it (accepted connections). */
+  private listenerHints(sockets: readonly ParsedSocket[]): (inode: number) => number[] | undefined {
+    const portOfInode = new Map<number, number>();
+    for (const s of sockets) if (s.inode !== null) portOfInode.set(s.inode, s.localPort);
+    return (inode) => {
+      const port = portOfInode.get(inode);
+      return port === undefined ? undefined : this.listenerOwners.get(port);
+    };
   }
 
   private rememberListeners(sockets: OwnedSocket[]): void {

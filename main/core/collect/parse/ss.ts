@@ -23,6 +23,8 @@ export class SsLineCache {
   /** The latest poll's parsed lines, in order, and what each became. */
   lines: string[] = [];
   sockets: ParsedSocket[] = [];
+  /** Inodes of the poll before's lines that the latest poll did not repeat: closed, or changed. */
+  dropped: number[] = [];
 }
 
 export function parseSs(text: string, cache?: SsLineCache): ParseOutcome {
@@ -102,8 +104,14 @@ function parseWithCache(text: string, cache: SsLineCache): ParseOutcome {
     }
     start = end + 1;
   }
+  const dropped: number[] = [];
+  for (let i = 0; i < prevSockets.length; i++) {
+    const inode = prevSockets[i]!.inode;
+    if (taken[i] === 0 && inode !== null) dropped.push(inode);
+  }
   cache.lines = lines;
   cache.sockets = sockets;
+  cache.dropped = dropped;
   return out;
 }
 
