@@ -1,13 +1,14 @@
 // MonitorHost runs the real monitor-worker (TypeScript, through tsx) against this machine's real
 // sockets. Other tests may open and close sockets meanwhile, so every assertion is about sockets
 // this file spawned, or about sockets that stayed put across the compared reads.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../main/core/engine.js';
 import type { Snapshot, Socket } from '../../main/core/model.js';
 import type { MonitorEvent } from '../../main/core/monitor.js';
+import { MONITOR_NICE } from '../../main/core/worker/background-priority.js';
 import { MonitorHost, resolveWorkerEntry, type MonitorHostOptions } from '../../main/core/worker/monitor-host.js';
 import { cleanup, spawnHelper, waitFor } from './spawned.js';
 
@@ -85,6 +86,34 @@ describe.skipIf(process.platform !== 'linux')('MonitorHost: the monitor in a wor
     // Sequence numbers only go up.
     const seqs = events.filter((e) => e.type !== 'error').map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
+  it.runIf(process.platform === 'linux')('polls from a thread below normal priority, and so do the commands it starts', async () => {
+    const { host } = startHost();
+    await waitFor(() => host.snapshot !== undefined, 30_000);
+    const niceOf = (statPath: string) => {
+      const stat = readFileSync(statPath, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]); // field 19: nice
+    };
+    const threads = readdirSync('/proc/self/task').map((tid) => ({ tid: Number(tid), nice: niceOf(`/proc/self/task/${tid}/stat`) }));
+    // The test's own thread (the process's main thread) keeps its priority; one thread (the worker) is lowered.
+    expect(threads.find((t) => t.tid === process.pid)?.nice).toBe(0);
+    expect(threads.filter((t) => t.nice === MONITOR_NICE).length).toBeGreaterThanOrEqual(1);
+    // The fork-server shell it started inherited the lower priority.
+    const shells = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return { ppid: Number(fields[1]), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), nice: Number(fields[16]) };
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((p) => p !== undefined && p.ppid === process.pid && p.comm === 'sh');
+    expect(shells.length).toBeGreaterThan(0);
+    for (const shell of shells) expect(shell!.nice).toBe(MONITOR_NICE);
   });
 
   it('pause stops the deltas; resume brings them back', async () => {

@@ -13,12 +13,14 @@ import { Engine } from '../engine.js';
 import { Monitor, type MonitorEvent } from '../monitor.js';
 import type { Socket } from '../model.js';
 import { createProcessDescriber } from '../processes.js';
+import { lowerThisThreadPriority } from './background-priority.js';
 import { ElevationSwitch } from './elevation-switch.js';
 import { DEFAULT_CHUNK_SIZE, type HostMessage, type SocketList, type WorkerConfig, type WorkerMessage } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('monitor-worker must run in a worker thread (see MonitorHost)');
 
+lowerThisThreadPriority();
 const config = (workerData ?? {}) as WorkerConfig;
 const chunkSize = Math.max(1, config.chunkSize ?? DEFAULT_CHUNK_SIZE);
 let watchedPorts = config.watchedPorts ?? [];
