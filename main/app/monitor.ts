@@ -1,9 +1,9 @@
 // The polling loop for Electron main: MonitorHost runs collection, parsing and diffing in a worker
-// thread, so a poll at 20,000 sockets never stalls the UI thread. Kill plans look up one port at a
-// time, which is cheap enough to do here. "Show all owners" runs its elevated collector from that
+// thread, so a poll at 20,000 sockets never stalls the UI thread. Kill plans look sockets up
+// through the same worker (its engine's caches are warm; an engine here would read every
+// process's fds on this thread first). "Show all owners" runs its elevated collector from that
 // worker too (main/core/elevate): main only says where the collector's files are.
 import { collectorPaths, type AppFacts } from '../core/elevate/index.js';
-import { Engine } from '../core/engine.js';
 import type { SocketLookup } from '../core/port-view.js';
 import { MonitorHost } from '../core/worker/monitor-host.js';
 import type { ElevationControl, MonitorLike } from '../service/service.js';
@@ -20,10 +20,9 @@ export function createMonitor(settings: SettingsStore, facts: AppFacts): Monitor
   const { intervalMs, watchedPorts } = settings.get();
   // The bundle emits monitor-worker.js beside index.js in out/main (electron.vite.config.ts).
   const monitor = new MonitorHost({ intervalMs, watchedPorts });
-  const engine = new Engine({ watchedPorts: () => settings.get().watchedPorts });
   return {
     monitor,
-    sockets: (options) => engine.snapshot(options),
+    sockets: monitor.lookup,
     elevation: elevationControl(monitor, facts),
     close: () => monitor.close(),
   };

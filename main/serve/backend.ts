@@ -25,7 +25,9 @@ export function createBackend(settings: SettingsStore, options: { worker?: boole
   const monitor = useWorker
     ? new MonitorHost({ intervalMs, watchedPorts })
     : new Monitor(new Engine({ watchedPorts: () => settings.get().watchedPorts }), { intervalMs });
-  const service = new PortholeService({ monitor, settings, traffic: createTrafficSampler() });
+  // Kill plans ask the worker's engine too: its caches are warm, and the reading is off this thread.
+  const sockets = monitor instanceof MonitorHost ? monitor.lookup : undefined;
+  const service = new PortholeService({ monitor, settings, traffic: createTrafficSampler(), ...(sockets ? { sockets } : {}) });
   return {
     service,
     worker: useWorker,

@@ -88,6 +88,25 @@ describe.skipIf(process.platform !== 'linux')('MonitorHost: the monitor in a wor
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 
+  it("looks one port up through the worker's engine, and everything through a fresh poll", async () => {
+    const { host } = startHost();
+    await waitFor(() => host.snapshot !== undefined, 30_000);
+    const helper = await spawnHelper({ host: '127.0.0.1' });
+    // Asked at once, before any poll has seen it: the lookup collects now.
+    const view = await host.lookup({ port: helper.port! });
+    expect(view.sockets.every((s) => s.localPort === helper.port)).toBe(true);
+    expect(view.sockets.find((s) => s.state === 'LISTEN')).toMatchObject({ localAddress: '127.0.0.1', owner: 'known', pids: [helper.pid] });
+    expect(view.processes?.get(helper.pid)?.name).toBe('node');
+
+    const all = await host.lookup();
+    expect(listenerOf(all as Snapshot, helper.port!, helper.pid)).toBeDefined();
+
+    // With the worker gone, an engine on this thread answers.
+    await host.close();
+    const after = await host.lookup({ port: helper.port! });
+    expect(after.sockets.find((s) => s.state === 'LISTEN')?.pids).toEqual([helper.pid]);
+  });
+
   it.runIf(process.platform === 'linux')('polls from a thread below normal priority, and so do the commands it starts', async () => {
     const { host } = startHost();
     await waitFor(() => host.snapshot !== undefined, 30_000);

@@ -61,6 +61,11 @@ export interface ResolveOptions {
    * cache does). Without them, only the last poll's sockets count as recently closed.
    */
   gone?: Iterable<number>;
+  /**
+   * `wanted` is one port's sockets, not all of them: what the index remembers between full polls
+   * (the last poll's sockets, the ones no search could place) is left as it is.
+   */
+  partial?: boolean;
 }
 
 export class InodeOwnerIndex {
@@ -157,8 +162,10 @@ export class InodeOwnerIndex {
     //    was reused for something ss does not list (a file, a pipe), nothing above notices, and the
     //    cache would go on naming the process. Sockets held by several processes are few: re-read them.
     if (this.recheckShared(owners)) owners = this.buildOwners();
-    this.forgetUnresolvedGone(list);
-    this.lastWanted = list;
+    if (!options.partial) {
+      this.forgetUnresolvedGone(list);
+      this.lastWanted = list;
+    }
     return {
       owners,
       unreadablePids: this.unreadable.size,

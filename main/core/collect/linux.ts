@@ -73,7 +73,7 @@ export class LinuxCollector implements Collector {
     // A full poll's lines that did not come back (closed sockets, mostly): their fd numbers are
     // the ones new sockets get.
     const gone = options.port || this.name !== 'linux-ss' ? undefined : this.ssLines.dropped;
-    const lookup = this.index.resolve(wanted, undefined, { rescan: false, gone });
+    const lookup = this.index.resolve(wanted, undefined, { rescan: false, gone, partial: options.port !== undefined });
     const { owners, unreadablePids, protectedPids } = lookup;
     if (lookup.missing.length > 0) {
       // The last resort, re-reading every fd of every process, costs ~5 us per fd (100+ ms at

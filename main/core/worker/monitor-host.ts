@@ -24,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { diffSnapshots } from '../diff.js';
+import { engineLookup, type PortView, type SocketLookup } from '../port-view.js';
 import type { Snapshot, Socket } from '../model.js';
 import { MIN_INTERVAL_MS, type MonitorEvent, type MonitorListener } from '../monitor.js';
 import { SnapshotMirror } from './mirror.js';
@@ -71,6 +72,8 @@ export class MonitorHost {
   private parts: Record<SocketList, Socket[]> = { sockets: [], added: [], changed: [] };
   private nextPollId = 0;
   private readonly polls = new Map<number, () => void>();
+  private nextLookupId = 0;
+  private readonly lookups = new Map<number, { port: number; resolve: (view: PortView) => void; reject: (e: Error) => void }>();
   private nextElevationId = 0;
   private readonly elevationRequests = new Map<number, (outcome: ElevationOutcome) => void>();
   private readonly elevationListeners = new Set<(outcome: ElevationOutcome) => void>();
@@ -156,6 +159,25 @@ export class MonitorHost {
       this.send({ type: 'pollNow', id });
     });
   }
+
+  /**
+   * The sockets on one port, collected now, or all of them (after a fresh poll): what kill plans
+   * and `why` ask. The worker's warm engine answers, so a kill at 20,000 sockets does not read
+   * every process's fds on this thread. Without a running worker, an engine here answers.
+   */
+  readonly lookup: SocketLookup = async (options = {}) => {
+    const { port } = options;
+    if (port === undefined) {
+      await this.pollNow();
+      return this.mirror.current ?? engineLookup();
+    }
+    if (!this.worker) return engineLookup({ port });
+    const id = ++this.nextLookupId;
+    return new Promise<PortView>((resolve, reject) => {
+      this.lookups.set(id, { port, resolve, reject });
+      this.send({ type: 'lookup', id, port });
+    });
+  };
 
   get elevation(): ElevationState {
     return this.elevationState;
@@ -282,6 +304,13 @@ export class MonitorHost {
         this.polls.get(message.id)?.();
         this.polls.delete(message.id);
         return;
+      case 'lookup': {
+        const pending = this.lookups.get(message.id);
+        this.lookups.delete(message.id);
+        if (message.snapshot) pending?.resolve(message.snapshot);
+        else pending?.reject(new Error(message.error ?? 'the lookup failed'));
+        return;
+      }
       case 'event':
         this.onEvent(message.parts ? this.reassemble(message.event) : message.event);
         return;
@@ -348,6 +377,10 @@ export class MonitorHost {
   private settlePolls(): void {
     for (const resolve of this.polls.values()) resolve();
     this.polls.clear();
+    // A lookup the worker took with it is asked again here, rather than failed.
+    const lookups = [...this.lookups.values()];
+    this.lookups.clear();
+    for (const { port, resolve, reject } of lookups) engineLookup({ port }).then(resolve, reject);
   }
 
   private emit(event: MonitorEvent): void {

@@ -93,6 +93,14 @@ port.on('message', (message: HostMessage) => {
       // After the poll's own events, which are queued by then.
       void monitor.pollNow().then(() => enqueue(() => post({ type: 'polled', id: message.id })));
       break;
+    case 'lookup':
+      // On the same Engine (and warm caches) as the polls, beside them: a port-filtered collection
+      // leaves the full poll's caches alone.
+      engine.snapshot({ port: message.port }).then(
+        (snapshot) => post({ type: 'lookup', id: message.id, snapshot }),
+        (error: unknown) => post({ type: 'lookup', id: message.id, error: (error as Error).message }),
+      );
+      break;
     case 'ack':
       acked?.();
       acked = undefined;

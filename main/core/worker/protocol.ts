@@ -1,7 +1,7 @@
 // Messages between MonitorHost (the parent thread) and monitor-worker (the worker thread).
 // Structured clone carries them, so a Snapshot's Map of processes arrives as a Map.
 import type { MonitorEvent } from '../monitor.js';
-import type { Socket } from '../model.js';
+import type { Snapshot, Socket } from '../model.js';
 import type { ElevationState, ShowAllOwnersResult } from '../contract.js';
 
 /**
@@ -45,6 +45,8 @@ export type HostMessage =
   | { type: 'setWatchedPorts'; ports: number[] }
   /** Start (with `request`) or stop the elevated collector; answered by an 'elevation' with `id`. */
   | { type: 'setElevation'; id: number; enabled: boolean; request?: ElevationRequest }
+  /** One port's sockets, collected now (kill plans, `why`): answered by a 'lookup' with `id`. */
+  | { type: 'lookup'; id: number; port: number }
   /** The host has taken in a `sockets` part: the worker may send the next one. */
   | { type: 'ack' }
   /** Throws inside the worker, as a bug would: for tests of the host's restart path. */
@@ -66,6 +68,8 @@ export type WorkerMessage =
   | { type: 'sockets'; list: SocketList; sockets: Socket[] }
   /** The pollNow request `id` has published its events. */
   | { type: 'polled'; id: number }
+  /** The answer to lookup `id`: that port's snapshot, or why there is none. */
+  | { type: 'lookup'; id: number; snapshot?: Snapshot; error?: string }
   /** Elevation changed: the answer to setElevation `id`, or (no id) the collector ended on its own. */
   | { type: 'elevation'; id?: number; outcome: ElevationOutcome };
 
