@@ -274,7 +274,7 @@ export class Session {
         case 'setSettings':
           return deps.settings.update(args[0] as object);
         case 'diagnose':
-          return diagnosisView(await diagnosePort(args[0] as number));
+          return diagnosisView(await diagnosePort(args[0] as number, deps.sockets ? { deps: { sockets: deps.sockets } } : {}));
         case 'showMainWindow':
           return deps.showMainWindow?.((args[0] as { port?: number }).port);
         case 'showAllOwners':
