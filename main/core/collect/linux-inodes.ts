@@ -187,6 +187,14 @@ export class InodeOwnerIndex {
   }
 
   /**
+   * Inodes the caller chose not to search for (another user's sockets; a search that keeps
+   * finding nothing): treated like those a search could not place.
+   */
+  giveUp(inodes: Iterable<number>): void {
+    for (const inode of inodes) this.unresolved.add(inode);
+  }
+
+  /**
    * Re-read the next slice of known fds: about 1/healEvery of them, going round the processes in
    * pid order. An inode a complete search could not place is left alone until then: if it turns
    * up in a healed fd, buildOwners() places it like any other.

@@ -75,18 +75,23 @@ export class LinuxCollector implements Collector {
     const gone = options.port || this.name !== 'linux-ss' ? undefined : this.ssLines.dropped;
     const lookup = this.index.resolve(wanted, undefined, { rescan: false, gone, partial: options.port !== undefined });
     const { owners, unreadablePids, protectedPids } = lookup;
+    const elevated = process.getuid?.() === 0;
     if (lookup.missing.length > 0) {
-      // The last resort, re-reading every fd of every process, costs ~5 us per fd (100+ ms at
-      // 20,000 sockets), and under churn most sockets it would look for were closed after ss
-      // listed them: no search can find those. Ask ss (about their ports only) which still exist.
-      const alive = await this.stillListed(lookup.missing, parsed.sockets, options.signal);
-      const found = this.index.rescan(alive ? lookup.missing.filter((inode) => alive.has(inode)) : lookup.missing, this.listenerHints(parsed.sockets));
-      // The search re-reads fds: a socket closed meanwhile drops out of its answer, but it was
-      // open, and whose, when ss listed it. Keep that; take the fresher answer for the rest.
-      for (const [inode, pids] of found) owners.set(inode, pids);
+      const { search, skip } = searchable(lookup.missing, parsed.sockets, elevated ? null : (process.getuid?.() ?? null));
+      this.index.giveUp(skip);
+      if (search.length > 0) {
+        // The last resort, re-reading every fd of every process, costs ~15 us per fd (300 ms at
+        // 20,000 sockets), and under churn most sockets it would look for were closed after ss
+        // listed them: no search can find those. Ask ss (about their ports only) which still exist.
+        const alive = await this.stillListed(search, parsed.sockets, options.signal);
+        const sought = alive ? search.filter((inode) => alive.has(inode)) : search;
+        const found = this.index.rescan(sought, this.listenerHints(parsed.sockets));
+        // The search re-reads fds: a socket closed meanwhile drops out of its answer, but it was
+        // open, and whose, when ss listed it. Keep that; take the fresher answer for the rest.
+        for (const [inode, pids] of found) owners.set(inode, pids);
+      }
     }
 
-    const elevated = process.getuid?.() === 0;
     const shielded = protectedPids.length > 0 ? describeProtected(protectedPids, this.procRoot) : undefined;
     const sockets = this.ownSockets(parsed.sockets, owners, elevated, shielded, !options.port && this.name === 'linux-ss');
     if (!options.port) this.rememberListeners(sockets);
@@ -214,6 +219,28 @@ export class LinuxCollector implements Collector {
     for (const s of sockets) if (s.state === 'LISTEN' && s.pids.length > 0) byPort.set(s.localPort, s.pids);
     this.listenerOwners = byPort;
   }
+}
+
+/**
+ * Which unplaced sockets a search of every fd could find. With `myUid` (not root): not another
+ * user's, since their processes' fds are closed to us, and a busy daemon's new sockets (DNS
+ * lookups, another session's browser) would otherwise cost a whole search every poll. Sockets ss
+ * gives no uid for, or did not list, are searched. (As root, a socket held in another PID
+ * namespace still costs one search when it appears: a host-network container that churns
+ * connections is where that adds up.)
+ */
+export function searchable(missing: readonly number[], sockets: readonly ParsedSocket[], myUid: number | null): { search: number[]; skip: number[] } {
+  if (myUid === null) return { search: [...missing], skip: [] };
+  const uidOf = new Map<number, number | null>();
+  const wanted = new Set(missing);
+  for (const s of sockets) if (s.inode !== null && wanted.has(s.inode)) uidOf.set(s.inode, s.uid);
+  const search: number[] = [];
+  const skip: number[] = [];
+  for (const inode of missing) {
+    const uid = uidOf.get(inode);
+    (uid === undefined || uid === null || uid === myUid ? search : skip).push(inode);
+  }
+  return { search, skip };
 }
 
 function samePids(a: readonly number[], b: readonly number[]): boolean {
