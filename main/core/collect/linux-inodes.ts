@@ -136,6 +136,10 @@ export class InodeOwnerIndex {
     // a quiet poll's lookup. Sets are built only on the rare path that needs them.
     const list = Array.isArray(wanted) ? (wanted as number[]) : [...wanted];
 
+    // Polls where nothing is missing never get to step b, which empties closedSince: past a
+    // bound, do its work now rather than let the set grow without end under steady churn.
+    if (this.closedSince.size > MAX_CLOSED_REMEMBERED) this.rereadClosed(new Set(list));
+
     let owners = this.buildOwners();
     let missing = this.missingFrom(owners, list);
     if (missing.size > 0) {
@@ -419,6 +423,9 @@ export class InodeOwnerIndex {
     return owners;
   }
 }
+
+/** Closed sockets remembered (see closedSince) before their fds are re-read without waiting for a search. */
+const MAX_CLOSED_REMEMBERED = 4096;
 
 /** Fds heal() re-reads per poll at the least. */
 const MIN_HEAL_PER_POLL = 64;
