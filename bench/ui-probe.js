@@ -1,15 +1,26 @@
 // Runs inside the bench's page (page.addInitScript: before the app's own scripts, outside its CSP).
 // Timestamps, relative to navigation start (performance.now()):
-//   __probe.firstRowsAt  the frame that first paints a data row of the grid;
+//   __probe.firstRowsAt  the frame that first paints a data row of the grid (also logged as
+//                        `__probe:first-rows`, so the bench need not poll the page while it loads);
 //   __probe.messages     per WebSocket message: its type, size, arrival, the app's handler time
 //                        (parse + store apply + listeners), the time until the main thread has
 //                        done the work it caused (a background-priority task runs), and the time
 //                        to the next frame;
 //   __probe.filterMs     after __probe.filterArmed = true: the next keydown in an input, until the
 //                        grid's aria-rowcount changes and the frame after it.
+// __probe.deltas(from, count) resolves once `count` deltas came after the first `from` messages:
+// the bench waits on it instead of polling the page (polling runs script, which the bench measures).
 // Plain browser JavaScript: the repository's TypeScript has no DOM types outside the renderer.
 (() => {
-  const state = { firstRowsAt: null, messages: [], filterArmed: false, filterMs: null };
+  const waiters = [];
+  const deltasSince = (from) => state.messages.slice(from).filter((m) => m.type === 'delta').length;
+  const state = {
+    firstRowsAt: null,
+    messages: [],
+    filterArmed: false,
+    filterMs: null,
+    deltas: (from, count) => new Promise((resolve) => (deltasSince(from) >= count ? resolve() : waiters.push({ from, count, resolve }))),
+  };
   window.__probe = state;
   const nextFrame = (fn) => requestAnimationFrame(() => fn());
   const whenIdle = (fn) => (globalThis.scheduler?.postTask ? scheduler.postTask(fn, { priority: 'background' }) : setTimeout(fn, 0));
@@ -17,7 +28,10 @@
   const rowsObserver = new MutationObserver(() => {
     if (state.firstRowsAt !== null || !document.querySelector('[role="grid"] [role="row"][data-key]')) return;
     rowsObserver.disconnect();
-    nextFrame(() => (state.firstRowsAt = performance.now()));
+    nextFrame(() => {
+      state.firstRowsAt = performance.now();
+      console.debug('__probe:first-rows');
+    });
   });
   rowsObserver.observe(document, { childList: true, subtree: true });
 
@@ -39,6 +53,12 @@
         const type = /"type":"(\w+)"/.exec(text.slice(0, 80))?.[1] ?? 'reply';
         const entry = { type, chars: text.length, at: start, handlerMs, workMs: null, toFrameMs: null };
         state.messages.push(entry);
+        if (type === 'delta') {
+          for (const w of waiters.splice(0)) {
+            if (deltasSince(w.from) >= w.count) w.resolve();
+            else waiters.push(w);
+          }
+        }
         // Lowest priority: runs once the work this message caused (React's render, in chunks) is done.
         whenIdle(() => (entry.workMs = performance.now() - start));
         nextFrame(() => (entry.toFrameMs = performance.now() - start));

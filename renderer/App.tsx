@@ -1,9 +1,9 @@
 // The main window: wires the store, the api and the components together, and owns the view
 // state that is not data (selection, sort, the filter text, which groups are folded).
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { DEFAULT_SETTINGS, type PortholeApi } from '../main/core/contract.js';
+import type { PortholeApi } from '../main/core/contract.js';
+import { DEFAULT_SETTINGS } from '../main/core/contract-defaults.js';
 import type { Conflict } from '../main/core/model.js';
-import { isListening } from '../main/core/model.js';
 import { ApiContext, useApi } from './api-context.js';
 import { ConflictBanner } from './components/ConflictBanner.js';
 import { DetailsPane } from './components/DetailsPane.js';
@@ -16,7 +16,7 @@ import { HiddenBanner } from './components/HiddenBanner.js';
 import { KillDialog } from './components/KillDialog.js';
 import { KillOutcome } from './components/KillOutcome.js';
 import { StatusBar } from './components/StatusBar.js';
-import { SocketTable } from './components/table/SocketTable.js';
+import { SocketTable, type SocketTableProps } from './components/table/SocketTable.js';
 import { TrafficChart } from './components/TrafficChart.js';
 import { ViewToggles } from './components/ViewToggles.js';
 import { WatchedPorts } from './components/WatchedPorts.js';
@@ -30,12 +30,13 @@ import { useWatchedAlerts } from './hooks/useWatchedAlerts.js';
 import { killTargetFor, whyNoKill } from './kill/target.js';
 import { useKillFlow } from './kill/useKillFlow.js';
 import { browserNotifier, type Notifier } from './notify.js';
-import { countSockets } from './state/counts.js';
+import { countsOf } from './state/counts.js';
 import { StoreContext, useStore, useStoreInstance } from './state/hooks.js';
 import type { SortSpec } from './state/sort.js';
 import type { PortholeStore } from './state/store.js';
+import { useSocketByKey } from './state/use-socket-by-key.js';
 import { useSocketView } from './state/use-view.js';
-import { watchedStatuses } from './watched.js';
+import { watchedFromListeners } from './watched.js';
 
 export interface AppProps {
   api: PortholeApi;
@@ -57,16 +58,30 @@ export function App({ api, store, notifier = browserNotifier, now = Date.now, do
 }
 
 const DEFAULT_SORT: SortSpec = { column: 'local', desc: false };
-const MemoTable = memo(SocketTable);
+const MemoWatchedPorts = memo(WatchedPorts);
+const MemoConflictBanner = memo(ConflictBanner);
+const MemoHiddenBanner = memo(HiddenBanner);
+const MemoViewToggles = memo(ViewToggles);
+
+/**
+ * The table reads the row marks itself: a `fresh` mark expiring (a store change of its own, ~2 s
+ * after each poll) then re-renders the table alone, not the whole window.
+ */
+const LiveTable = memo(function LiveTable(props: Omit<SocketTableProps, 'closing' | 'fresh' | 'processes' | 'conflictKeys'>) {
+  const closing = useStore((s) => s.closing);
+  const fresh = useStore((s) => s.fresh);
+  const processes = useStore((s) => s.processes);
+  const conflictKeys = useStore((s) => s.conflictKeys);
+  return <SocketTable {...props} closing={closing} fresh={fresh} processes={processes} conflictKeys={conflictKeys} />;
+});
 
 function MainView({ notifier, now, download }: { notifier: Notifier; now: () => number; download: typeof downloadText | undefined }) {
   const api = useApi();
   const store = useStoreInstance();
   const loaded = useStore((s) => s.loaded);
   const sockets = useStore((s) => s.sockets);
+  const stats = useStore((s) => s.stats);
   const rowsLog = useStore((s) => s.rowsLog);
-  const closing = useStore((s) => s.closing);
-  const fresh = useStore((s) => s.fresh);
   const processes = useStore((s) => s.processes);
   const conflicts = useStore((s) => s.conflicts);
   const conflictKeys = useStore((s) => s.conflictKeys);
@@ -90,11 +105,13 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
     { sockets, rowsLog, processes, conflictKeys },
     { filter, listeningOnly: settings.listeningOnly, groupByProcess: settings.groupByProcess, collapsed, sort },
   );
-  const counts = useMemo(() => countSockets(sockets, closing, conflicts), [sockets, closing, conflicts]);
-  useIdleWarmup(sockets);
-  const selected = useMemo(() => (selectedKey === null ? undefined : sockets.find((s) => s.key === selectedKey)), [sockets, selectedKey]);
-  const hiddenExample = useMemo(() => (counts.hidden > 0 ? sockets.find((s) => s.owner === 'hidden' && !closing.has(s.key)) : undefined), [counts.hidden, sockets, closing]);
-  const watched = useMemo(() => watchedStatuses(settings.watchedPorts, sockets, closing, processes), [settings.watchedPorts, sockets, closing, processes]);
+  // Everything below follows the rows per change (stats, change log): no pass over all sockets per poll.
+  const counts = useMemo(() => countsOf(stats, conflicts), [stats, conflicts]);
+  useIdleWarmup(sockets, rowsLog);
+  const selected = useSocketByKey(sockets, rowsLog, selectedKey);
+  // Only whether the selected row is closing: marks coming and going elsewhere don't re-render this.
+  const selectedClosing = useStore((s) => selected !== undefined && s.closing.has(selected.key));
+  const watched = useMemo(() => watchedFromListeners(settings.watchedPorts, stats.listeners, processes), [settings.watchedPorts, stats.listeners, processes]);
   useWatchedAlerts(watched, loaded, notifier);
 
   const setPause = useCallback(
@@ -138,6 +155,20 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
     [showFilter, writeSettings],
   );
   const onPickConflict = useCallback((c: Conflict) => showFilter(`conflict port:${c.port}`), [showFilter]);
+  // Stable callbacks: the memoised bars and banners then skip the re-render of every poll.
+  const watchedPorts = settings.watchedPorts;
+  const onWatch = useCallback(
+    (p: number) => {
+      notifier.requestPermission();
+      writeSettings({ watchedPorts: [...watchedPorts, p] });
+    },
+    [notifier, writeSettings, watchedPorts],
+  );
+  const onUnwatch = useCallback((p: number) => writeSettings({ watchedPorts: watchedPorts.filter((x) => x !== p) }), [writeSettings, watchedPorts]);
+  const onPickWatched = useCallback((p: number) => showFilter(`port:${p}`), [showFilter]);
+  const onShowHidden = useCallback(() => showFilter('hidden', true), [showFilter]);
+  const onListeningOnly = useCallback((v: boolean) => writeSettings({ listeningOnly: v }), [writeSettings]);
+  const onGroupByProcess = useCallback((v: boolean) => writeSettings({ groupByProcess: v }), [writeSettings]);
   const onSelect = useCallback((key: string) => {
     setSelectedKey(key);
     setDetailsOpen(true);
@@ -152,11 +183,11 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
     [],
   );
   const startKillSelected = useCallback(() => {
-    if (!selected || closing.has(selected.key)) return;
+    if (!selected || selectedClosing) return;
     const req = killTargetFor(selected, selected.pids.length > 0 ? processes.get(selected.pids[0]!)?.name : undefined);
     if (req) kill.start(req);
     else kill.refuse(`:${selected.localPort}`, whyNoKill(selected));
-  }, [selected, closing, processes, kill]);
+  }, [selected, selectedClosing, processes, kill]);
 
   useShortcuts(
     filterRef,
@@ -165,10 +196,7 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
   );
 
   const port = pinnedPort(filter);
-  const portHeld = useMemo(
-    () => view.items.length === 0 && port !== null && sockets.some((s) => s.localPort === port && isListening(s) && !closing.has(s.key)),
-    [view.items.length, port, sockets, closing],
-  );
+  const portHeld = view.items.length === 0 && port !== null && stats.listeners.has(port);
 
   // Kept by identity so a delta that leaves the table's inputs alone does not re-render the table.
   const listeningOnly = settings.listeningOnly;
@@ -197,22 +225,14 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
         traffic={<TrafficSection />}
         exportMenu={<ExportMenu sockets={view.sockets} processes={processes} conflictKeys={conflictKeys} now={now} download={download} />}
       />
-      <WatchedPorts
-        statuses={watched}
-        onAdd={(p) => {
-          notifier.requestPermission();
-          writeSettings({ watchedPorts: [...settings.watchedPorts, p] });
-        }}
-        onRemove={(p) => writeSettings({ watchedPorts: settings.watchedPorts.filter((x) => x !== p) })}
-        onPick={(p) => showFilter(`port:${p}`)}
-      />
+      <MemoWatchedPorts statuses={watched} onAdd={onWatch} onRemove={onUnwatch} onPick={onPickWatched} />
       <div className="banners">
         <ErrorBanner error={error} now={now} />
-        <ConflictBanner conflicts={conflicts} onPick={onPickConflict} />
-        <HiddenBanner
+        <MemoConflictBanner conflicts={conflicts} onPick={onPickConflict} />
+        <MemoHiddenBanner
           hidden={counts.hidden}
-          example={hiddenExample}
-          onShow={() => showFilter('hidden', true)}
+          example={stats.hiddenExample}
+          onShow={onShowHidden}
           elevation={status?.elevated}
           elevationMessage={status?.elevationMessage}
           onShowAll={showAllOwners}
@@ -220,31 +240,19 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
       </div>
       <div className="toolbar">
         <FilterBar ref={filterRef} value={filterText} onChange={setFilterText} hints={filter.hints} shown={view.sockets.length} total={counts.total} />
-        <ViewToggles
+        <MemoViewToggles
           listeningOnly={settings.listeningOnly}
-          onListeningOnly={(v) => writeSettings({ listeningOnly: v })}
+          onListeningOnly={onListeningOnly}
           groupByProcess={settings.groupByProcess}
-          onGroupByProcess={(v) => writeSettings({ groupByProcess: v })}
+          onGroupByProcess={onGroupByProcess}
         />
       </div>
       <main className="workspace">
-        <MemoTable
-          items={view.items}
-          sort={sort}
-          onSortChange={setSort}
-          selectedKey={selectedKey}
-          onSelect={onSelect}
-          onToggleGroup={onToggleGroup}
-          closing={closing}
-          fresh={fresh}
-          processes={processes}
-          conflictKeys={conflictKeys}
-          empty={empty}
-        />
+        <LiveTable items={view.items} sort={sort} onSortChange={setSort} selectedKey={selectedKey} onSelect={onSelect} onToggleGroup={onToggleGroup} empty={empty} />
         {detailsOpen && selected ? (
           <DetailsPane
             socket={selected}
-            closing={closing.has(selected.key)}
+            closing={selectedClosing}
             sockets={sockets}
             processes={processes}
             conflicts={conflicts}
@@ -255,7 +263,7 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
           />
         ) : null}
       </main>
-      <StatusSection paused={paused} />
+      <MemoStatusSection paused={paused} />
       {kill.state.step === 'confirm' ? <KillDialog req={kill.state.req} plan={kill.state.plan} onConfirm={kill.confirm} onCancel={kill.cancel} /> : null}
       <KillOutcome state={kill.state} onDismiss={kill.dismiss} onEscalate={kill.escalate} />
     </div>
@@ -268,9 +276,8 @@ function TrafficSection() {
   return <TrafficChart samples={traffic} />;
 }
 
-function StatusSection({ paused }: { paused: boolean }) {
-  const sockets = useStore((s) => s.sockets);
-  const closing = useStore((s) => s.closing);
+const MemoStatusSection = memo(function StatusSection({ paused }: { paused: boolean }) {
+  const total = useStore((s) => s.stats.total);
   const processes = useStore((s) => s.processes);
   const collector = useStore((s) => s.collector);
   const takenAt = useStore((s) => s.takenAt);
@@ -279,7 +286,7 @@ function StatusSection({ paused }: { paused: boolean }) {
   const status = useStore((s) => s.status);
   return (
     <StatusBar
-      total={sockets.length - closing.size}
+      total={total}
       processes={processes.size}
       collector={collector}
       takenAt={takenAt}
@@ -289,4 +296,4 @@ function StatusSection({ paused }: { paused: boolean }) {
       paused={paused}
     />
   );
-}
+});

@@ -36,6 +36,16 @@ export function processName(s: Socket, processes: ReadonlyMap<number, ProcessInf
   return processes.get(s.pids[0]!)?.name ?? '?';
 }
 
+let counts: Intl.NumberFormat | null = null;
+
+/**
+ * "21,000" in the user's locale. One shared formatter: `Number#toLocaleString` builds a new one per
+ * call, which the header and status bar would pay several times per poll.
+ */
+export function formatCount(n: number): string {
+  return (counts ??= new Intl.NumberFormat()).format(n);
+}
+
 export function clockTime(epochMs: number): string {
   const d = new Date(epochMs);
   const pad = (n: number) => String(n).padStart(2, '0');

@@ -24,15 +24,24 @@ export function watchedStatuses(
     if (!list) holders.set(s.localPort, (list = []));
     list.push(s);
   }
+  return watchedFromListeners(ports, holders, processes);
+}
+
+/** The same from live listening sockets already grouped by port (the store's stats): O(ports). */
+export function watchedFromListeners(
+  ports: readonly number[],
+  listeners: ReadonlyMap<number, readonly Socket[]>,
+  processes: ReadonlyMap<number, ProcessInfo>,
+): WatchedStatus[] {
   return ports.map((port) => {
-    const list = holders.get(port);
-    if (!list) return { port, taken: false, owner: null, pids: [] };
+    const list = listeners.get(port);
+    if (!list || list.length === 0) return { port, taken: false, owner: null, pids: [] };
     const pids = [...new Set(list.flatMap((s) => s.pids))].sort((a, b) => a - b);
     return { port, taken: true, owner: describeOwners(list, pids, processes), pids };
   });
 }
 
-function describeOwners(list: Socket[], pids: number[], processes: ReadonlyMap<number, ProcessInfo>): string {
+function describeOwners(list: readonly Socket[], pids: number[], processes: ReadonlyMap<number, ProcessInfo>): string {
   if (pids.length === 0) return list.some((s) => s.owner === 'hidden') ? 'a hidden process' : 'the kernel';
   const names = [...new Set(pids.map((pid) => processes.get(pid)?.name ?? 'unknown'))];
   return pids.length === 1 ? `${names[0]} (pid ${pids[0]})` : `${names.join(', ')} (pids ${pids.join(', ')})`;

@@ -79,15 +79,7 @@ export const SettingsSchema = z.strictObject({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const DEFAULT_SETTINGS: Settings = {
-  intervalMs: 1000,
-  watchedPorts: [3000, 5173, 8080],
-  filter: '',
-  listeningOnly: true,
-  groupByProcess: false,
-  startAtLogin: false,
-  checkForUpdates: true,
-};
+export { DEFAULT_SETTINGS } from './contract-defaults.js';
 
 // ---------------------------------------------------------------------------------------------
 // Verbs (renderer -> main). Each has an argument schema; main parses before acting.

@@ -27,7 +27,7 @@ export function DetailsPane({ socket: s, closing, sockets, processes, conflicts,
   const api = useApi();
   const headingId = useId();
   const proc = s.pids.length > 0 ? processes.get(s.pids[0]!) : undefined;
-  const others = useMemo(() => (s.pids.length > 0 ? sockets.filter((o) => o !== s && o.pids.some((pid) => s.pids.includes(pid))) : []), [sockets, s]);
+  const others = useMemo(() => (s.pids.length > 0 ? otherSockets(sockets, s) : []), [sockets, s]);
   const mine = conflicts.filter((c) => c.socketKeys.includes(s.key));
   const kill = killTargetFor(s, proc?.name);
   const listeningTcp = s.protocol === 'tcp' && s.state === 'LISTEN';
@@ -174,3 +174,13 @@ function CopyButton({ label, text }: { label: string; text: string }) {
   );
 }
 
+/**
+ * The process's other sockets, listeners first, then by port: the store's array has no meaningful
+ * order, and the list must not shuffle as rows come and go.
+ */
+function otherSockets(sockets: readonly Socket[], s: Socket): Socket[] {
+  const rank = (o: Socket) => (isListening(o) ? 0 : 1);
+  return sockets
+    .filter((o) => o !== s && o.pids.some((pid) => s.pids.includes(pid)))
+    .sort((a, b) => rank(a) - rank(b) || a.localPort - b.localPort || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}

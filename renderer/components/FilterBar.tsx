@@ -1,5 +1,6 @@
 // The one filter box. The parent owns the text (it persists it and reacts to "/" and Ctrl/Cmd+F).
 import { forwardRef, useId } from 'react';
+import { formatCount } from '../format.js';
 
 export interface FilterBarProps {
   value: string;
@@ -34,7 +35,7 @@ export const FilterBar = forwardRef<HTMLInputElement, FilterBarProps>(function F
         aria-describedby={hints.length > 0 ? hintId : undefined}
       />
       <span className="filter-count muted" aria-live="polite">
-        {value.trim() ? `${shown.toLocaleString()} of ${total.toLocaleString()}` : ''}
+        {value.trim() ? `${formatCount(shown)} of ${formatCount(total)}` : ''}
       </span>
       {hints.length > 0 ? (
         <p id={hintId} className="filter-hint">

@@ -1,5 +1,6 @@
 // The top bar: counts (each one a shortcut to the matching filter), traffic, export, pause.
 import type { ReactNode } from 'react';
+import { formatCount } from '../format.js';
 import type { Counts } from '../state/counts.js';
 
 export type CountKey = 'listening' | 'established' | 'udp' | 'conflicts' | 'hidden';
@@ -39,7 +40,7 @@ export function Header({ counts, paused, onTogglePause, onCount, traffic, export
               onClick={() => onCount(key)}
               title={`Show ${label}`}
             >
-              <strong>{counts[key].toLocaleString()}</strong> {label}
+              <strong>{formatCount(counts[key])}</strong> {label}
             </button>
           </li>
         ))}

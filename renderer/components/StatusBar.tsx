@@ -1,7 +1,7 @@
 // The bottom line: how much there is, where it came from, how fresh it is.
 import type { MonitorStatus } from '../../main/core/contract.js';
 import type { CollectionIssue, CollectorName } from '../../main/core/model.js';
-import { clockTime } from '../format.js';
+import { clockTime, formatCount } from '../format.js';
 
 export interface StatusBarProps {
   total: number;
@@ -15,7 +15,7 @@ export interface StatusBarProps {
 }
 
 export function StatusBar({ total, processes, collector, takenAt, elevated, issues, status, paused }: StatusBarProps) {
-  const parts: string[] = [`${total.toLocaleString()} sockets`, `${processes.toLocaleString()} processes`];
+  const parts: string[] = [`${formatCount(total)} sockets`, `${formatCount(processes)} processes`];
   if (collector) parts.push(`via ${collector}`);
   if (takenAt !== null) parts.push(`updated ${clockTime(takenAt)}`);
   if (status) parts.push(`every ${status.intervalMs >= 1000 ? `${status.intervalMs / 1000} s` : `${status.intervalMs} ms`}`);

@@ -1,5 +1,7 @@
-// The header's numbers. One pass over the live rows (lingering `closing` rows don't count).
-import type { Conflict, Socket } from '../../main/core/model.js';
+// The header's numbers: the live rows' stats (lingering `closing` rows don't count, see
+// live-stats.ts) and the conflicts worth a warning.
+import type { Conflict } from '../../main/core/model.js';
+import type { LiveStats } from './live-stats.js';
 
 export interface Counts {
   listening: number;
@@ -10,17 +12,10 @@ export interface Counts {
   total: number;
 }
 
-export function countSockets(sockets: readonly Socket[], closing: ReadonlyMap<string, number>, conflicts: readonly Conflict[]): Counts {
-  const c: Counts = { listening: 0, established: 0, udp: 0, conflicts: 0, hidden: 0, total: 0 };
-  for (const s of sockets) {
-    if (closing.has(s.key)) continue;
-    c.total++;
-    if (s.protocol === 'udp') c.udp++;
-    else if (s.state === 'LISTEN') c.listening++;
-    else if (s.state === 'ESTABLISHED') c.established++;
-    if (s.owner === 'hidden') c.hidden++;
-  }
+export function countsOf(stats: LiveStats, conflicts: readonly Conflict[]): Counts {
+  const { listening, established, udp, hidden, total } = stats;
   // Worker groups sharing a socket are usually intended: they are listed, not counted as trouble.
-  c.conflicts = conflicts.filter((x) => x.severity === 'warning').length;
-  return c;
+  let warnings = 0;
+  for (const c of conflicts) if (c.severity === 'warning') warnings++;
+  return { listening, established, udp, conflicts: warnings, hidden, total };
 }

@@ -4,6 +4,8 @@
 import type { ProcessInfo, Socket, SocketState } from '../../main/core/model.js';
 import { isListening } from '../../main/core/model.js';
 import { exposure } from '../net.js';
+import { changesBetween } from './rows-log.js';
+import { sortByLeadingInt } from './sort-int.js';
 import type { RowsChange } from './types.js';
 
 export const COLUMN_IDS = ['protocol', 'local', 'remote', 'state', 'process', 'service', 'flags'] as const;
@@ -52,29 +54,40 @@ const DEPENDS: Record<ColumnId, 'socket' | 'processes' | 'conflicts'> = {
   flags: 'conflicts',
 };
 
-const socketKeyCache = new Map<ColumnId, WeakMap<Socket, Key>>();
+type Compare = (a: Socket, b: Socket) => number;
 
-function sortKey(column: ColumnId, s: Socket, ctx: SortContext): Key {
-  if (DEPENDS[column] === 'socket') {
-    let cache = socketKeyCache.get(column);
-    if (!cache) socketKeyCache.set(column, (cache = new WeakMap()));
-    let k = cache.get(s);
-    if (!k) cache.set(s, (k = computeKey(column, s, ctx)));
-    return k;
-  }
-  return computeKey(column, s, ctx);
+/**
+ * Columns ordered by the socket's own fields, compared in place: no key to build or look up, so a
+ * binary search while patching and the first full sort cost a few field reads per comparison.
+ * Each is the same order as the key `[primary, secondary]` it replaces.
+ */
+const FIELD_ORDER: Partial<Record<ColumnId, Compare>> = {
+  protocol: (a, b) => cmp(a.protocol, b.protocol) || a.family - b.family || a.localPort - b.localPort,
+  local: (a, b) => a.localPort - b.localPort || cmp(a.localAddress, b.localAddress),
+  remote: (a, b) => cmp(a.remoteAddress ?? LAST, b.remoteAddress ?? LAST) || (a.remotePort ?? 0) - (b.remotePort ?? 0),
+  state: (a, b) => (STATE_RANK[a.state] ?? 99) - (STATE_RANK[b.state] ?? 99) || a.localPort - b.localPort,
+};
+
+/** The leading fields of FIELD_ORDER's orders as one integer, for the first full sort (sort-int.ts). */
+const LEADING_INT: Partial<Record<ColumnId, (s: Socket) => number>> = {
+  protocol: (s) => ((s.protocol === 'udp' ? 2 : 0) + (s.family === 6 ? 1 : 0)) * 65536 + s.localPort,
+  local: (s) => s.localPort,
+  state: (s) => (STATE_RANK[s.state] ?? 99) * 65536 + s.localPort,
+};
+
+type KeyedColumn = 'process' | 'service' | 'flags';
+
+const serviceKeys = new WeakMap<Socket, Key>();
+
+function sortKey(column: KeyedColumn, s: Socket, ctx: SortContext): Key {
+  if (column !== 'service') return computeKey(column, s, ctx);
+  let k = serviceKeys.get(s);
+  if (!k) serviceKeys.set(s, (k = computeKey(column, s, ctx)));
+  return k;
 }
 
-function computeKey(column: ColumnId, s: Socket, ctx: SortContext): Key {
+function computeKey(column: KeyedColumn, s: Socket, ctx: SortContext): Key {
   switch (column) {
-    case 'protocol':
-      return [`${s.protocol}${s.family}`, s.localPort];
-    case 'local':
-      return [s.localPort, s.localAddress];
-    case 'remote':
-      return [s.remoteAddress ?? LAST, s.remotePort ?? 0];
-    case 'state':
-      return [STATE_RANK[s.state] ?? 99, s.localPort];
     case 'process': {
       if (s.owner === 'hidden') return [`${LAST}hidden`, 0];
       const pid = s.pids[0];
@@ -99,22 +112,46 @@ function cmp(a: number | string, b: number | string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function comparator(spec: SortSpec, ctx: SortContext): (a: Socket, b: Socket) => number {
+export function comparator(spec: SortSpec, ctx: SortContext): Compare {
   const dir = spec.desc ? -1 : 1;
+  // The key is the final tie-break, so the order is total and patching equals re-sorting.
+  const fields = FIELD_ORDER[spec.column];
+  if (fields) return (a, b) => dir * fields(a, b) || cmp(a.key, b.key);
+  const column = spec.column as KeyedColumn;
   return (a, b) => {
-    const ka = sortKey(spec.column, a, ctx);
-    const kb = sortKey(spec.column, b, ctx);
-    // The key is the final tie-break, so the order is total and patching equals re-sorting.
+    const ka = sortKey(column, a, ctx);
+    const kb = sortKey(column, b, ctx);
     return dir * (cmp(ka[0], kb[0]) || cmp(ka[1], kb[1])) || cmp(a.key, b.key);
   };
 }
 
 export function sortAll(sockets: readonly Socket[], spec: SortSpec, ctx: SortContext): Socket[] {
-  // Decorate once, sort the decorations, undecorate: each key is computed n times, not n log n.
+  const leading = LEADING_INT[spec.column];
+  if (leading) return sortByLeadingInt(sockets, leading, spec.desc, comparator(spec, ctx));
+  if (FIELD_ORDER[spec.column]) return sockets.slice().sort(comparator(spec, ctx));
+  // Keys that take work (a process name, lower-cased): decorate once, sort the decorations,
+  // undecorate, so each key is computed n times, not n log n.
   const dir = spec.desc ? -1 : 1;
-  const rows = sockets.map((s) => ({ s, k: sortKey(spec.column, s, ctx) }));
+  const column = spec.column as KeyedColumn;
+  const rows = sockets.map((s) => ({ s, k: sortKey(column, s, ctx) }));
   rows.sort((a, b) => dir * (cmp(a.k[0], b.k[0]) || cmp(a.k[1], b.k[1])) || cmp(a.s.key, b.s.key));
   return rows.map((r) => r.s);
+}
+
+/** One patch of a sorted list: what a view derived from it (the filter) can apply to its own copy. */
+export interface SortPatch {
+  /** The sorted list the patch applies to. */
+  from: readonly Socket[];
+  removed: ReadonlySet<Socket>;
+  added: readonly Socket[];
+  compare: Compare;
+  /** The old order still holds under `compare` (no sort key moved): rows can be found by search. */
+  searchable: boolean;
+}
+
+/** `sorted` without `removed` and with `added`, in `compare`'s order. */
+export function applySortPatch(sorted: readonly Socket[], { removed, added, compare, searchable }: Omit<SortPatch, 'from'>): Socket[] {
+  return (searchable ? patchInPlace(sorted, removed, [...added], compare) : null) ?? patch(sorted, removed, [...added], compare);
 }
 
 /** Keeps one sorted copy of the socket list, patched along the store's change log when it can be. */
@@ -125,6 +162,8 @@ export class SortedRows {
   private output: Socket[] = [];
   /** For tests and the bench: how the last update was done. */
   lastUpdate: 'none' | 'full' | 'patch' = 'none';
+  /** The last update's patch; null when it sorted from scratch. */
+  lastPatch: SortPatch | null = null;
 
   update(sockets: readonly Socket[], log: readonly RowsChange[], spec: SortSpec, ctx: SortContext): readonly Socket[] {
     const sameSpec = this.spec !== null && this.spec.column === spec.column && this.spec.desc === spec.desc;
@@ -134,19 +173,21 @@ export class SortedRows {
       this.lastUpdate = 'none';
       return this.output;
     }
-    const change = sameSpec && this.input && ctxMoved ? composeChanges(log, this.input, sockets) : null;
+    const change = sameSpec && this.input && ctxMoved ? changesBetween(log, this.input, sockets) : null;
     if (change) {
       const { removed, added } = change;
       if (ctxMoved!.size > 0) for (const s of this.output) if (!removed.has(s) && movedMatches(ctxMoved!, s)) {
         removed.add(s);
         added.add(s);
       }
-      const compare = comparator(spec, ctx);
       // No key moved: the current order is valid under `compare`, so rows can be found by search.
-      this.output = (ctxMoved!.size === 0 ? patchInPlace(this.output, removed, [...added], compare) : null) ?? patch(this.output, removed, [...added], compare);
+      const p: SortPatch = { from: this.output, removed, added: [...added], compare: comparator(spec, ctx), searchable: ctxMoved!.size === 0 };
+      this.output = applySortPatch(this.output, p);
+      this.lastPatch = p;
       this.lastUpdate = 'patch';
     } else {
       this.output = sortAll(sockets, spec, ctx);
+      this.lastPatch = null;
       this.lastUpdate = 'full';
     }
     this.input = sockets;
@@ -183,29 +224,6 @@ function movedByContext(column: ColumnId, prev: SortContext, next: SortContext):
 function movedMatches(moved: Moved, s: Socket): boolean {
   if (moved.pids) return s.pids.length > 0 && moved.pids.has(s.pids[0]!);
   return moved.keys?.has(s.key) ?? false;
-}
-
-/** The net removals and additions from `from` to `to`, or null when the log does not link them. */
-function composeChanges(
-  log: readonly RowsChange[],
-  from: readonly Socket[],
-  to: readonly Socket[],
-): { removed: Set<Socket>; added: Set<Socket> } | null {
-  if (from === to) return { removed: new Set(), added: new Set() };
-  let i = log.findIndex((c) => c.from === from);
-  if (i < 0) return null;
-  const removed = new Set<Socket>();
-  const added = new Set<Socket>();
-  let at = from;
-  for (; i < log.length; i++) {
-    const c = log[i]!;
-    if (c.from !== at) return null;
-    for (const s of c.removed) if (!added.delete(s)) removed.add(s);
-    for (const s of c.added) added.add(s);
-    at = c.to;
-    if (at === to) return { removed, added };
-  }
-  return null;
 }
 
 /** Binary search: the first index whose row does not sort before `s`. */

@@ -1,19 +1,20 @@
 // The external store React reads through useSyncExternalStore. It owns the live state, applies
 // server events, runs the one timer that expires `fresh`/`closing` marks, and can freeze what it
 // shows (the Pause button) while still applying events underneath.
-import { DEFAULT_SETTINGS, type PortholeApi, type ServerEvent, type Settings } from '../../main/core/contract.js';
+import type { PortholeApi, ServerEvent, Settings } from '../../main/core/contract.js';
+import { DEFAULT_SETTINGS } from '../../main/core/contract-defaults.js';
 import { applyEvent, applySettings, createIndex, initialState, nextExpiry, sweep, type LiveIndex } from './apply.js';
 import type { PortholeState } from './types.js';
 
 /** What Pause freezes: the table's data. Status, settings, errors and traffic stay live. */
 type FrozenData = Pick<
   PortholeState,
-  'loaded' | 'takenAt' | 'collector' | 'elevated' | 'issues' | 'sockets' | 'rowsLog' | 'closing' | 'fresh' | 'processes' | 'conflicts' | 'conflictKeys'
+  'loaded' | 'takenAt' | 'collector' | 'elevated' | 'issues' | 'sockets' | 'stats' | 'rowsLog' | 'closing' | 'fresh' | 'processes' | 'conflicts' | 'conflictKeys'
 >;
 
 function dataOf(s: PortholeState): FrozenData {
-  const { loaded, takenAt, collector, elevated, issues, sockets, rowsLog, closing, fresh, processes, conflicts, conflictKeys } = s;
-  return { loaded, takenAt, collector, elevated, issues, sockets, rowsLog, closing, fresh, processes, conflicts, conflictKeys };
+  const { loaded, takenAt, collector, elevated, issues, sockets, stats, rowsLog, closing, fresh, processes, conflicts, conflictKeys } = s;
+  return { loaded, takenAt, collector, elevated, issues, sockets, stats, rowsLog, closing, fresh, processes, conflicts, conflictKeys };
 }
 
 export interface Clock {
@@ -39,6 +40,7 @@ export class PortholeStore {
   private readonly listeners = new Set<() => void>();
   private timer: unknown = null;
   private timerAt = Infinity;
+  private connection: { api: PortholeApi; off: () => void; refs: number } | null = null;
 
   constructor(private readonly clock: Clock = realClock) {}
 
@@ -74,8 +76,30 @@ export class PortholeStore {
     this.emit();
   }
 
-  /** Subscribe to the api, ask for settings and the first snapshot. Returns the unsubscribe. */
+  /**
+   * Subscribe to the api, ask for settings and the first snapshot. Returns the unsubscribe.
+   * Connecting again to the same api shares the one subscription (the page connects before
+   * React's first render, then <App> connects too): it ends when every caller has let go.
+   */
   connect(api: PortholeApi): () => void {
+    if (this.connection?.api !== api) {
+      this.connection?.off();
+      this.connection = { api, off: this.subscribeTo(api), refs: 0 };
+    }
+    const connection = this.connection;
+    connection.refs++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--connection.refs > 0 || this.connection !== connection) return;
+      this.connection = null;
+      connection.off();
+      this.dispose();
+    };
+  }
+
+  private subscribeTo(api: PortholeApi): () => void {
     const off = api.onEvent(this.dispatch);
     api.call('getSettings').then(
       (s) => {
@@ -88,10 +112,7 @@ export class PortholeStore {
     void api.call('ready').catch(() => {
       /* the transport reports its own connection errors as error events */
     });
-    return () => {
-      off();
-      this.dispose();
-    };
+    return off;
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@
 // `useSyncExternalStore` selectors and memoised rows skip work.
 import type { InterfaceTraffic, MonitorStatus, Settings } from '../../main/core/contract.js';
 import type { CollectionIssue, CollectorName, Conflict, ProcessInfo, Socket } from '../../main/core/model.js';
+import type { LiveStats } from './live-stats.js';
 
 /** How the socket list changed from one array to the next: lets derived views patch, not rebuild. */
 export interface RowsChange {
@@ -32,8 +33,10 @@ export interface PortholeState {
   collector: CollectorName | null;
   elevated: boolean;
   issues: CollectionIssue;
-  /** Live sockets plus removed ones lingering as `closing`. Order is arrival, not display. */
+  /** Live sockets plus removed ones lingering as `closing`. The order means nothing: the view sorts. */
   sockets: readonly Socket[];
+  /** Counts, listeners by port and a hidden-owner example over the live rows, kept per change. */
+  stats: LiveStats;
   /** The most recent changes to `sockets`, oldest first (a short log, so a render that skipped a version can still patch). */
   rowsLog: readonly RowsChange[];
   /** Socket key -> when its `closing` mark ends and the row goes. */

@@ -23,21 +23,38 @@ export function itemKey(item: ViewItem): string {
   return isGroupRow(item) ? `group:${item.id}` : item.key;
 }
 
+/** The filter box and the Listening switch as one test, or null when they let every row through. */
+export function rowFilter(predicate: ((s: Socket) => boolean) | null, listeningOnly: boolean): ((s: Socket) => boolean) | null {
+  if (!listeningOnly) return predicate;
+  if (!predicate) return isListening;
+  return (s) => isListening(s) && predicate(s);
+}
+
 export function filterSockets(
   sorted: readonly Socket[],
   predicate: ((s: Socket) => boolean) | null,
   listeningOnly: boolean,
 ): readonly Socket[] {
-  if (!predicate && !listeningOnly) return sorted;
-  const out: Socket[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    const s = sorted[i]!;
-    if (listeningOnly && !isListening(s)) continue;
-    if (predicate && !predicate(s)) continue;
-    out.push(s);
-  }
-  return out;
+  const keep = rowFilter(predicate, listeningOnly);
+  return keep ? sorted.filter(keep) : sorted;
 }
+
+/**
+ * Where the row with `key` is, looking first around `near` (where it was before this change: a
+ * delta moves it by the rows that came and went above it), then everywhere. -1 when it is not.
+ */
+export function indexOfKey(items: readonly ViewItem[], key: string | null, near: number): number {
+  if (key === null) return -1;
+  const at = (i: number) => i >= 0 && i < items.length && !isGroupRow(items[i]!) && (items[i] as Socket).key === key;
+  if (near >= 0) {
+    for (let d = 0; d <= NEAR; d++) {
+      if (at(near - d)) return near - d;
+      if (at(near + d)) return near + d;
+    }
+  }
+  return items.findIndex((i) => !isGroupRow(i) && i.key === key);
+}
+const NEAR = 64;
 
 export function groupId(s: Socket): string {
   if (s.owner === 'hidden') return 'hidden';

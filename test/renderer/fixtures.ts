@@ -1,7 +1,9 @@
 // Test data and an in-memory PortholeApi: the renderer's own seam, so nothing here fakes the OS.
+import fc from 'fast-check';
 import { DEFAULT_SETTINGS, type KillPlanView, type KillResultView, type PortholeApi, type ServerEvent, type Settings, type Verb, type VerbArgs, type VerbResults, type WireSnapshot } from '../../main/core/contract.js';
 import type { SnapshotDelta } from '../../main/core/diff.js';
 import { socketKey, type Conflict, type ProcessInfo, type Socket } from '../../main/core/model.js';
+import type { Clock } from '../../renderer/state/store.js';
 
 export type SocketInput = Partial<Omit<Socket, 'key'>> & { localPort: number };
 
@@ -134,3 +136,60 @@ export function plan(candidates: KillPlanView['candidates'], extra: Partial<Kill
 export function killResult(extra: Partial<KillResultView> = {}): KillResultView {
   return { ok: true, summary: 'Stopped node (pid 4821).', advice: null, portFree: true, stillRunning: [], ...extra };
 }
+
+/** A clock the test moves by hand; timers fire when it passes them. */
+export class ManualClock implements Clock {
+  t = 10_000;
+  private timers = new Map<number, { at: number; fn: () => void }>();
+  private id = 0;
+  now = () => this.t;
+  setTimeout = (fn: () => void, ms: number) => {
+    this.timers.set(++this.id, { at: this.t + ms, fn });
+    return this.id;
+  };
+  clearTimeout = (h: unknown) => void this.timers.delete(h as number);
+  advance(ms: number) {
+    const end = this.t + ms;
+    for (;;) {
+      const next = [...this.timers.entries()].sort((a, b) => a[1].at - b[1].at)[0];
+      if (!next || next[1].at > end) break;
+      this.timers.delete(next[0]);
+      this.t = next[1].at;
+      next[1].fn();
+    }
+    this.t = end;
+  }
+}
+
+/**
+ * fast-check: a socket on one of a few ports and addresses (so keys, ports and owners collide
+ * often), listening or connected to a peer port in `peers`, optionally with a hidden owner.
+ */
+export function arbSocket({ ports, peers, hidden = false }: { ports: number; peers: [number, number]; hidden?: boolean }) {
+  return fc
+    .record({
+      port: fc.integer({ min: 1, max: ports }),
+      addr: fc.constantFrom('127.0.0.1', '0.0.0.0', '::1', '::', '10.0.0.2'),
+      udp: fc.boolean(),
+      remote: fc.option(fc.integer({ min: peers[0], max: peers[1] }), { nil: null }),
+      pid: fc.option(fc.integer({ min: 1, max: 6 }), { nil: null }),
+      service: fc.option(fc.constantFrom('A', 'b', 'C'), { nil: null }),
+      hidden: hidden ? fc.boolean() : fc.constant(false),
+    })
+    .map((r) =>
+      sock({
+        localAddress: r.addr,
+        localPort: r.port,
+        protocol: r.udp ? 'udp' : 'tcp',
+        remoteAddress: r.remote === null ? null : '10.1.1.1',
+        remotePort: r.remote,
+        state: r.remote === null ? (r.udp ? 'UNCONN' : 'LISTEN') : 'ESTABLISHED',
+        service: r.service === null ? null : { name: r.service, source: 'iana' },
+        ...(r.hidden ? { owner: 'hidden' as const, hiddenReason: 'not yours' } : { pids: r.pid === null ? [] : [r.pid] }),
+      }),
+    );
+}
+
+/** One socket per key (the last one given). */
+export const uniqByKey = (list: Socket[]) => [...new Map(list.map((s) => [s.key, s])).values()];
+

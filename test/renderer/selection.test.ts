@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { moveSelection } from '../../renderer/hooks/useShortcuts.js';
-import type { GroupRow, ViewItem } from '../../renderer/state/view.js';
+import { indexOfKey, type GroupRow, type ViewItem } from '../../renderer/state/view.js';
 import { sock } from './fixtures.js';
 
 const group = (id: string): GroupRow => ({ kind: 'group', id, label: id, pid: null, count: 1, collapsed: false });
@@ -26,3 +26,19 @@ describe('moveSelection', () => {
     expect(moveSelection([], null, 1)).toBeNull();
   });
 });
+
+describe('indexOfKey', () => {
+  const many: ViewItem[] = [group('g'), ...Array.from({ length: 500 }, (_, i) => sock({ localPort: 1000 + i }))];
+  const keyAt = (i: number) => (many[i] as { key: string }).key;
+  it('finds the row near where it was, or anywhere, and never a group header', () => {
+    expect(indexOfKey(many, keyAt(300), 298)).toBe(300);
+    expect(indexOfKey(many, keyAt(300), 0)).toBe(300); // far from the hint: the whole list
+    expect(indexOfKey(many, keyAt(1), -1)).toBe(1);
+    expect(indexOfKey(items, 'group:g1', 0)).toBe(-1);
+  });
+  it('is -1 for no selection or a row that is gone', () => {
+    expect(indexOfKey(many, null, 3)).toBe(-1);
+    expect(indexOfKey(many, 'gone', 3)).toBe(-1);
+  });
+});
+

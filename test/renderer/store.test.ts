@@ -1,32 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Conflict } from '../../main/core/model.js';
-import { PortholeStore, type Clock } from '../../renderer/state/store.js';
+import { PortholeStore } from '../../renderer/state/store.js';
 import { CLOSING_MS, FRESH_MS } from '../../renderer/state/types.js';
-import { delta, FakeApi, machine, proc, snapshot, sock } from './fixtures.js';
-
-/** A clock the test moves by hand; timers fire when it passes them. */
-class ManualClock implements Clock {
-  t = 10_000;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private id = 0;
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number) => {
-    this.timers.set(++this.id, { at: this.t + ms, fn });
-    return this.id;
-  };
-  clearTimeout = (h: unknown) => void this.timers.delete(h as number);
-  advance(ms: number) {
-    const end = this.t + ms;
-    for (;;) {
-      const next = [...this.timers.entries()].sort((a, b) => a[1].at - b[1].at)[0];
-      if (!next || next[1].at > end) break;
-      this.timers.delete(next[0]);
-      this.t = next[1].at;
-      next[1].fn();
-    }
-    this.t = end;
-  }
-}
+import { delta, FakeApi, machine, ManualClock, proc, snapshot, sock } from './fixtures.js';
 
 function loaded() {
   const clock = new ManualClock();
@@ -203,4 +179,24 @@ describe('PortholeStore', () => {
     api.emit({ type: 'delta', seq: 2, delta: delta({ processesUpserted: [proc(1, 'init')] }) });
     expect(store.getState().processes.has(1)).toBe(false);
   });
+
+  it('connecting twice to one api shares one subscription, which ends when both let go', async () => {
+    // The page connects before React's first render; <App> then connects to the same api.
+    const api = new FakeApi();
+    const m = machine();
+    api.initial = snapshot(m.sockets, m.processes);
+    const store = new PortholeStore();
+    const early = store.connect(api);
+    const fromApp = store.connect(api);
+    await vi.waitFor(() => expect(store.getState().loaded).toBe(true));
+    expect(api.callsOf('ready')).toHaveLength(1);
+    early();
+    early(); // letting go twice counts once
+    api.emit({ type: 'delta', seq: 2, delta: delta({ processesUpserted: [proc(1, 'init')] }) });
+    expect(store.getState().processes.has(1)).toBe(true);
+    fromApp();
+    api.emit({ type: 'delta', seq: 3, delta: delta({ processesUpserted: [proc(2, 'kthreadd')] }) });
+    expect(store.getState().processes.has(2)).toBe(false);
+  });
 });
+

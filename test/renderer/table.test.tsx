@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Socket } from '../../main/core/model.js';
-import { SocketTable } from '../../renderer/components/table/SocketTable.js';
+import { ROW_HEIGHT, SocketTable } from '../../renderer/components/table/SocketTable.js';
 import { parseFilter } from '../../renderer/filter.js';
 import type { SortSpec } from '../../renderer/state/sort.js';
 import { PortholeStore } from '../../renderer/state/store.js';
@@ -100,6 +100,30 @@ describe('SocketTable', () => {
     expect(rows.length).toBeGreaterThan(10);
     expect(rows.length).toBeLessThan(100);
     expect(screen.getByRole('grid').getAttribute('aria-rowcount')).toBe('21001');
+  });
+
+  it('scrolling moves the window of rows: the rows in view, positioned where they belong', async () => {
+    const many = Array.from({ length: 21_000 }, (_, i) => sock({ localPort: 1 + i, pids: [4821] }));
+    const { container } = render(<Harness store={storeWith(many, [proc(4821, 'node')])} />);
+    const scroller = container.querySelector('.grid-scroll') as HTMLElement;
+    expect((container.querySelector('.grid-body') as HTMLElement).style.height).toBe(`${21_000 * ROW_HEIGHT}px`);
+    // The first frame with rows has only the rows in view; the ones beyond the edges come after it.
+    const inView = bodyRows().length;
+    await act(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    expect(bodyRows().length).toBeGreaterThan(inView);
+    act(() => {
+      scroller.scrollTop = 10_000 * ROW_HEIGHT;
+      scroller.dispatchEvent(new Event('scroll'));
+    });
+    const rows = bodyRows();
+    const indexes = rows.map((r) => Number(r.getAttribute('aria-rowindex')));
+    // Row 10,000 (aria-rowindex 10,002: the header is 1) is in view, with overscan above it.
+    expect(indexes).toContain(10_002);
+    expect(Math.min(...indexes)).toBeLessThan(10_002);
+    expect(Math.max(...indexes) - Math.min(...indexes)).toBeLessThan(100);
+    const row = rows.find((r) => r.getAttribute('aria-rowindex') === '10002')!;
+    expect(row.textContent).toContain(':10001');
+    expect(row.style.transform).toBe(`translateY(${10_000 * ROW_HEIGHT}px)`);
   });
 
   it('marks new rows fresh and removed rows closing', () => {

@@ -2,7 +2,8 @@
 import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchedStatuses, watchedTransitions } from '../../renderer/watched.js';
+import { statsOf } from '../../renderer/state/live-stats.js';
+import { watchedFromListeners, watchedStatuses, watchedTransitions } from '../../renderer/watched.js';
 import { filterBox, renderApp, within } from './app-helpers.js';
 import { delta, FakeApi, machine, proc, sock } from './fixtures.js';
 
@@ -23,6 +24,12 @@ describe('watchedStatuses', () => {
   it('counts a closing socket as gone', () => {
     const closing = new Map([[sockets[2]!.key, 1]]);
     expect(watchedStatuses([5432], sockets, closing, procs)[0]!.taken).toBe(false);
+  });
+
+  it('says the same from the store\'s listeners by port (what the window uses per poll)', () => {
+    const closing = new Map([[sockets[2]!.key, 1]]);
+    const ports = [5173, 3000, 631, 5432, 5353];
+    expect(watchedFromListeners(ports, statsOf(sockets, closing).listeners, procs)).toEqual(watchedStatuses(ports, sockets, closing, procs));
   });
 
   it('reports only flips, not ports new to the list', () => {

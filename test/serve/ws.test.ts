@@ -160,6 +160,9 @@ describe('streaming', () => {
     const g = await startFixture();
     try {
       client = await ContractClient.connect(g.server.port, { token: g.server.token });
+      // The page reads text frames only: replies, events and the (pre-encoded) snapshot are all text.
+      const binary: boolean[] = [];
+      client.ws.on('message', (_data, isBinary) => binary.push(isBinary));
       expect((await client.request('ready', [])).ok).toBe(true);
       const events = () => client.frames.filter((x) => x.kind === 'event').map((x) => (x as { event: ServerEvent }).event);
       const snapshot = await client.waitForEvent((e) => e.type === 'snapshot');
@@ -176,6 +179,8 @@ describe('streaming', () => {
       expect(findListener(delta.delta.added, second.port!)).toMatchObject({ localAddress: '::1', family: 6, pids: [second.pid] });
       // A delta carries churn, not the table: our first listener is not repeated.
       expect(findListener(delta.delta.added, first.port!)).toBeUndefined();
+      expect(binary.length).toBeGreaterThan(3);
+      expect(binary.filter(Boolean)).toEqual([]);
     } finally {
       client.close();
       await g.stop();

@@ -1,27 +1,22 @@
-// The socket grid: react-table for the header model and sort state, react-virtual for the rows, so
-// 21,000 sockets keep only a screenful of rows in the DOM. Selection is an aria-activedescendant on
-// the grid, which keeps working while rows come and go underneath it.
-import { useVirtualizer, observeElementRect, type Virtualizer } from '@tanstack/react-virtual';
+// The socket grid: react-table for the header model and sort state, a fixed-height row window for
+// the rows (useRowWindow), so 21,000 sockets keep only a screenful of rows in the DOM. Selection is
+// an aria-activedescendant on the grid, which keeps working while rows come and go underneath it.
 import { useTable, type SortingState, type Updater } from '@tanstack/react-table';
-import { memo, useCallback, useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { ProcessInfo } from '../../../main/core/model.js';
 import type { ColumnId, SortSpec } from '../../state/sort.js';
 import type { RowMark } from '../../state/types.js';
-import { isGroupRow, itemKey, type GroupRow, type ViewItem } from '../../state/view.js';
+import { indexOfKey, isGroupRow, itemKey, type GroupRow, type ViewItem } from '../../state/view.js';
 import { COLUMNS, tableFeatureSet } from './columns.js';
 import { SocketRow } from './SocketRow.js';
+import { useRowWindow } from './useRowWindow.js';
 import { useLatest } from '../../hooks/useLatest.js';
 
 export const ROW_HEIGHT = 24;
 const EMPTY: never[] = [];
 // Used when the scroller reports no height (hidden window, or a DOM without layout in tests).
 const FALLBACK_HEIGHT = 600;
-// Rows have one fixed height: a constant estimate, never measured (no measureElement), so the
-// virtualizer's layout is arithmetic. Options keep their identity across renders: react-virtual
-// recomputes its O(n) measurements whenever `count` or `getItemKey` changes, so the item key is
-// left at its default (the index, stable) and React's keys come from the items themselves.
-const estimateRowSize = () => ROW_HEIGHT;
-const INITIAL_RECT = { width: 0, height: FALLBACK_HEIGHT };
+const OVERSCAN = 10;
 
 export interface SocketTableProps {
   items: readonly ViewItem[];
@@ -64,22 +59,20 @@ export function SocketTable(props: SocketTableProps) {
     sortDescFirst: false,
   });
 
-  const getScrollElement = useCallback(() => scrollRef.current, []);
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement,
-    estimateSize: estimateRowSize,
-    overscan: 10,
-    initialRect: INITIAL_RECT,
-    observeElementRect: observeWithFallback,
-  });
+  const rows = useRowWindow(scrollRef, { count: items.length, rowHeight: ROW_HEIGHT, overscan: OVERSCAN, fallbackHeight: FALLBACK_HEIGHT });
 
-  const selectedIndex = useMemo(() => (selectedKey === null ? -1 : items.findIndex((i) => !isGroupRow(i) && i.key === selectedKey)), [items, selectedKey]);
+  // Looked for where it was last (written after commit): a poll moves it by a few rows at most.
+  const lastSelectedIndex = useRef(-1);
+  const selectedIndex = useMemo(() => indexOfKey(items, selectedKey, lastSelectedIndex.current), [items, selectedKey]);
+  useLayoutEffect(() => {
+    lastSelectedIndex.current = selectedIndex;
+  }, [selectedIndex]);
   // Scroll to the selection when it moves, not when rows arriving above shift its index.
   const latestIndex = useLatest(selectedIndex);
+  const { scrollToIndex } = rows;
   useEffect(() => {
-    if (latestIndex.current >= 0) virtualizer.scrollToIndex(latestIndex.current, { align: 'auto' });
-  }, [selectedKey, virtualizer, latestIndex]);
+    if (latestIndex.current >= 0) scrollToIndex(latestIndex.current);
+  }, [selectedKey, scrollToIndex, latestIndex]);
 
   // Stable callbacks for the memoised rows, whatever the parent passes.
   const pick = useLatest(props.onSelect);
@@ -88,8 +81,30 @@ export function SocketTable(props: SocketTableProps) {
   const onToggle = useCallback((id: string) => toggle.current(id), [toggle]);
 
   const rowId = (index: number) => `${gridId}-r${index}`;
-  const virtualItems = virtualizer.getVirtualItems();
-  const activeRendered = selectedIndex >= 0 && virtualItems.some((v) => v.index === selectedIndex);
+  const activeRendered = selectedIndex >= rows.start && selectedIndex < rows.end;
+  const shown: ReactNode[] = [];
+  for (let index = rows.start; index < rows.end; index++) {
+    const item = items[index]!;
+    const start = index * ROW_HEIGHT;
+    if (isGroupRow(item)) {
+      shown.push(<GroupHeader key={itemKey(item)} group={item} id={rowId(index)} index={index} start={start} onToggle={onToggle} />);
+      continue;
+    }
+    shown.push(
+      <SocketRow
+        key={item.key}
+        socket={item}
+        id={rowId(index)}
+        index={index}
+        start={start}
+        mark={markOf(item.key, props.closing, props.fresh)}
+        selected={index === selectedIndex}
+        process={item.pids.length > 0 ? props.processes.get(item.pids[0]!) : undefined}
+        conflict={props.conflictKeys.has(item.key)}
+        onPick={onPick}
+      />,
+    );
+  }
 
   return (
     <div
@@ -129,27 +144,8 @@ export function SocketTable(props: SocketTableProps) {
         {items.length === 0 ? (
           props.empty
         ) : (
-          <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualItems.map((v) => {
-              const item = items[v.index]!;
-              if (isGroupRow(item)) {
-                return <GroupHeader key={itemKey(item)} group={item} id={rowId(v.index)} index={v.index} start={v.start} onToggle={onToggle} />;
-              }
-              return (
-                <SocketRow
-                  key={item.key}
-                  socket={item}
-                  id={rowId(v.index)}
-                  index={v.index}
-                  start={v.start}
-                  mark={markOf(item.key, props.closing, props.fresh)}
-                  selected={v.index === selectedIndex}
-                  process={item.pids.length > 0 ? props.processes.get(item.pids[0]!) : undefined}
-                  conflict={props.conflictKeys.has(item.key)}
-                  onPick={onPick}
-                />
-              );
-            })}
+          <div role="rowgroup" className="grid-body" style={{ height: rows.totalHeight }}>
+            {shown}
           </div>
         )}
       </div>
@@ -187,7 +183,3 @@ const GroupHeader = memo(function GroupHeader({
     </div>
   );
 });
-
-function observeWithFallback(instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: { width: number; height: number }) => void) {
-  return observeElementRect(instance, (rect) => cb(rect.height > 0 ? rect : { width: rect.width, height: FALLBACK_HEIGHT }));
-}

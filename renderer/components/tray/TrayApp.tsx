@@ -2,7 +2,8 @@
 // and "Show in Porthole" (which brings the main window forward, narrowed to that port).
 import { openLocalUrl } from '../../open-url.js';
 import { useEffect, useMemo } from 'react';
-import { DEFAULT_SETTINGS, type PortholeApi } from '../../../main/core/contract.js';
+import type { PortholeApi } from '../../../main/core/contract.js';
+import { DEFAULT_SETTINGS } from '../../../main/core/contract-defaults.js';
 import { ApiContext, useApi } from '../../api-context.js';
 import { killTargetForPort } from '../../kill/target.js';
 import { useKillFlow } from '../../kill/useKillFlow.js';
