@@ -1,8 +1,10 @@
 // Where a warm Linux poll spends its time, stage by stage. It runs the engine's own building blocks
 // in the engine's order (collect/linux.ts, then engine.ts, then the monitor's diff), timing each:
-// a diagnostic beside the real Engine's figures, not a replacement for them.
+// a diagnostic beside the real Engine's figures, not a replacement for them. The ss line cache is
+// used as the engine uses it; "keys + services" and "diff" build every Socket anew, which the
+// engine avoids for unchanged sockets: read those two as the cost of a poll where everything changed.
 import { runCommand } from '../main/core/collect/run.js';
-import { parseSs } from '../main/core/collect/parse/ss.js';
+import { parseSs, SsLineCache } from '../main/core/collect/parse/ss.js';
 import { InodeOwnerIndex } from '../main/core/collect/linux-inodes.js';
 import { resolveOwner } from '../main/core/collect/linux.js';
 import { detectConflicts } from '../main/core/conflicts.js';
@@ -26,6 +28,7 @@ export type Stage = (typeof STAGES)[number];
 
 export async function pollBreakdown(runs: number): Promise<{ medians: Record<Stage, number>; runs: number }> {
   const index = new InodeOwnerIndex();
+  const lines = new SsLineCache();
   const reader = new LinuxProcessReader();
   const elevated = process.getuid?.() === 0;
   let previous: Snapshot | undefined;
@@ -38,7 +41,7 @@ export async function pollBreakdown(runs: number): Promise<{ medians: Record<Sta
     t.push(performance.now());
     const { stdout } = await reading;
     t.push(performance.now());
-    const parsed = parseSs(stdout);
+    const parsed = parseSs(stdout, lines);
     t.push(performance.now());
     const wanted: number[] = [];
     for (const s of parsed.sockets) if (s.inode !== null) wanted.push(s.inode);
