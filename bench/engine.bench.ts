@@ -103,10 +103,15 @@ interface ScaleResult {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
+/** The fields of /proc/PID/stat after the command name: field 3 (state) is index 0. */
+function statFields(pid: number | 'self'): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 function childrenCpuTicks(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 16 and 17 (cutime, cstime); field 3 is index 0 here.
+  const fields = statFields('self');
+  // Fields 16 and 17 (cutime, cstime).
   return Number(fields[13]) + Number(fields[14]);
 }
 
@@ -120,13 +125,12 @@ function liveChildrenCpuTicks(exclude: ReadonlySet<number>): number {
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
     if (!Number.isInteger(pid) || exclude.has(pid)) continue;
-    let stat: string;
+    let fields: string[];
     try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      fields = statFields(pid);
     } catch {
       continue; // exited meanwhile
     }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // Field 4 (ppid) is index 1 here; 14-17 (utime, stime, cutime, cstime) are 11-14.
     if (Number(fields[1]) !== process.pid) continue;
     ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);

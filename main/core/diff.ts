@@ -132,7 +132,9 @@ export function sameSocket(a: Socket, b: Socket): boolean {
   );
 }
 
-function samePids(a: number[], b: number[]): boolean {
+/** Same pids in the same order (both sorted, as the collectors give them). */
+export function samePids(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

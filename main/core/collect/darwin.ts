@@ -3,10 +3,9 @@
 // missing altogether (not even listed as hidden); the warning says so and how to fix it.
 // Kernel-only sockets (TIME_WAIT) belong to no process and so never appear in lsof.
 import { CollectorError, type CollectOptions, type Collector, type OwnedSocket, type RawCollection } from './types.js';
-import { runCommand, type RunResult, type RunOptions } from './run.js';
+import { runCommand, type Run, type RunResult } from './run.js';
 import { parseLsof } from './parse/lsof.js';
 
-type Run = (command: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
 
 /** The field set parseLsof reads; see parse/lsof.ts for what each letter is. */
 export const LSOF_FIELDS = 'pcuLftPnT';

@@ -72,10 +72,8 @@ export class InodeOwnerIndex {
   private readonly processes = new Map<number, ProcessFds>();
   private readonly unreadable = new Set<number>();
   private readonly protectedPids = new Set<number>();
-  /** True until the first refresh(): that one reads every process in full. */
-  private first = true;
-  /** Whether this poll's refresh() read every fd (the first one does). */
-  private readEverything = false;
+  /** refresh() calls so far. The first reads every process in full. */
+  private refreshes = 0;
   private refreshed = false;
   /** Where heal() goes on: the pid it is in, and the fd names of it still to re-read. */
   private healing: { pid: number; fds: string[]; at: number } | undefined;
@@ -116,9 +114,7 @@ export class InodeOwnerIndex {
 
   /** Step 1 of a poll: catch up with /proc. Needs nothing from `ss`, so it can run while ss does. */
   refresh(): void {
-    const first = this.first;
-    this.first = false;
-    this.readEverything = first;
+    const first = ++this.refreshes === 1;
     this.readAll(first);
     if (!first) this.heal();
     this.refreshed = true;
@@ -153,7 +149,7 @@ export class InodeOwnerIndex {
       missing = this.missingFrom(owners, list);
       // c. Everything, likely owners first. Whatever is still missing then has no visible owner.
       //    Not after a complete read this poll: a and b already found what opened since.
-      if (this.readEverything) {
+      if (this.refreshes === 1) {
         for (const inode of missing) this.unresolved.add(inode);
         missing.clear();
       } else if (missing.size > 0 && !deferred) {

@@ -8,8 +8,9 @@ import { parseProcNet } from './parse/procnet.js';
 import { parseSs, SsLineCache } from './parse/ss.js';
 import { emptyOutcome, type ParseOutcome, type ParsedSocket } from './parse/types.js';
 import { CommandError, runCommand } from './run.js';
-import type { Run } from './spawn-server.js';
+import type { Run } from './run.js';
 import { CollectorError, type CollectOptions, type Collector, type OwnedSocket, type RawCollection } from './types.js';
+import { samePids } from '../diff.js';
 import { userName } from '../users.js';
 import type { CollectorName, Family, OwnerVisibility, Protocol } from '../model.js';
 
@@ -241,13 +242,6 @@ export function searchable(missing: readonly number[], sockets: readonly ParsedS
     (uid === undefined || uid === null || uid === myUid ? search : skip).push(inode);
   }
   return { search, skip };
-}
-
-function samePids(a: readonly number[], b: readonly number[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**

@@ -15,6 +15,9 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** How a collector starts a tool: runCommand, or a stand-in with its contract (SpawnServer, tests). */
+export type Run = (command: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
+
 export class CommandError extends Error {
   constructor(
     message: string,
@@ -53,6 +56,7 @@ export function runCommand(command: string, args: readonly string[], options: Ru
   });
 }
 
-function firstLine(text: string): string {
+/** The first line of a tool's message, trimmed: what an error repeats of its stderr. */
+export function firstLine(text: string): string {
   return text.split('\n', 1)[0]?.trim() ?? '';
 }

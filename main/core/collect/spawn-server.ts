@@ -12,9 +12,7 @@
 // new one. Errors are runCommand's, word for word.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { CommandError, MAX_BUFFER, runCommand, type RunOptions, type RunResult } from './run.js';
-
-export type Run = (command: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
+import { CommandError, firstLine, MAX_BUFFER, runCommand, type Run, type RunOptions, type RunResult } from './run.js';
 
 /** What `sh` exits with when it cannot find or execute the command. */
 const NOT_FOUND = 127;
@@ -202,8 +200,4 @@ class ReusableBuffer {
 /** One shell word: single quotes, with any single quote spelled '\''. */
 function quote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0]?.trim() ?? '';
 }

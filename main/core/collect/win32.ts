@@ -2,10 +2,9 @@
 // without elevation. Elevation only matters later, for other users' paths and command lines, so
 // `elevated` reports whether the process token is high-integrity (checked once, cheaply).
 import { CollectorError, type CollectOptions, type Collector, type OwnedSocket, type RawCollection } from './types.js';
-import { runCommand, type RunOptions, type RunResult } from './run.js';
+import { runCommand, type Run } from './run.js';
 import { parseNetstatWindows } from './parse/netstat-win.js';
 
-type Run = (command: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
 
 // Mandatory-label SIDs are the same in every language: high (elevated admin) and system.
 const ELEVATED_SIDS = ['S-1-16-12288', 'S-1-16-16384'];
