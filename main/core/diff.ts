@@ -32,11 +32,13 @@ export function diffSnapshots(prev: Snapshot, next: Snapshot): DiffResult {
   // sockets in much the same order each poll: most sockets are found by identity, walking both
   // lists side by side. Only the rest (new, gone, changed or moved) are matched by key.
   const before = prev.sockets;
-  const sockets: Socket[] = new Array(next.sockets.length);
+  // A quiet poll: the engine handed back every object of last poll, in the same order.
+  const unchanged = sameItems(before, next.sockets);
+  const sockets: Socket[] = unchanged ? before : new Array(next.sockets.length);
   const unmatched: number[] = [];
   const leftovers: Socket[] = [];
-  let cursor = 0;
-  for (let i = 0; i < next.sockets.length; i++) {
+  let cursor = unchanged ? before.length : 0;
+  for (let i = 0; !unchanged && i < next.sockets.length; i++) {
     const s = next.sockets[i]!;
     let found = -1;
     for (let k = cursor; k < before.length && k <= cursor + LOOKAHEAD; k++) {
@@ -134,6 +136,11 @@ export function sameSocket(a: Socket, b: Socket): boolean {
 
 /** Same pids in the same order (both sorted, as the collectors give them). */
 export function samePids(a: readonly number[], b: readonly number[]): boolean {
+  return sameItems(a, b);
+}
+
+/** The same items (by identity) in the same order. */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -1,7 +1,7 @@
 // One collection, enriched: sockets get keys, owners, service labels; the snapshot gets conflicts.
 // Everything that consumes sockets (CLI, monitor, Electron main, browser mode) starts here.
 import { createCollector } from './collect/index.js';
-import type { Collector, CollectOptions, OwnedSocket } from './collect/types.js';
+import type { Collector, CollectOptions, OwnedSocket, RawCollection } from './collect/types.js';
 import { detectConflicts } from './conflicts.js';
 import { sameProcess } from './diff.js';
 import { socketKey, type ProcessInfo, type Snapshot, type Socket } from './model.js';
@@ -41,6 +41,10 @@ export class Engine {
    * the same objects keep apart, and it is never copied, cloned or serialised.
    */
   private readonly builtSlot = Symbol('Socket built by this Engine');
+  /** What the last full poll was built from and built: a poll that changes nothing reuses it. */
+  private last: { raw: OwnedSocket[]; watched: string; sockets: Socket[]; conflicts: Snapshot['conflicts'] } | undefined;
+  /** The pids that own the sockets of a list (the last full poll's), worked out once per list. */
+  private ownersOf: { raw: OwnedSocket[]; pids: number[] } | undefined;
   private readonly collector: Collector;
   private readonly describer: ProcessDescriber;
   private readonly watchedPorts: () => number[];
@@ -53,10 +57,18 @@ export class Engine {
 
   async snapshot(options: CollectOptions = {}): Promise<Snapshot> {
     const raw = await this.collector.collect(options);
-    const pids = new Set<number>();
-    for (const s of raw.sockets) for (const pid of s.pids) pids.add(pid);
-    const processes = await this.describer.describe([...pids], raw.processHints);
-    if (!options.port) this.keepUnchangedProcesses(processes);
+    const processes = await this.describer.describe(this.ownerPids(raw.sockets), raw.processHints);
+    const sameProcesses = !options.port && this.keepUnchangedProcesses(processes);
+    const watchedPorts = this.watchedPorts();
+    const watched = watchedPorts.join(',');
+
+    // The collector handed back last poll's very list (Linux does when ss printed the same text
+    // and no fd moved), every owner is last poll's object and the pinned ports are the same: then
+    // so are the sockets and the conflicts. Polls are not counted, so "last poll" stays valid below.
+    const last = this.last;
+    if (sameProcesses && last && raw.sockets === last.raw && watched === last.watched) {
+      return this.assemble(raw, last.sockets, processes, last.conflicts);
+    }
 
     // A filtered poll (one port) neither uses nor replaces the full poll's sockets.
     const poll = options.port ? -1 : ++this.polls;
@@ -75,12 +87,26 @@ export class Engine {
       }
       sockets[i] = built.socket;
     }
+    const conflicts = detectConflicts(sockets, processes, { watchedPorts });
+    if (poll > 0) this.last = { raw: raw.sockets, watched, sockets, conflicts };
+    return this.assemble(raw, sockets, processes, conflicts);
+  }
+
+  private ownerPids(raw: OwnedSocket[]): number[] {
+    if (this.ownersOf?.raw === raw) return this.ownersOf.pids;
+    const pids = new Set<number>();
+    for (const s of raw) for (const pid of s.pids) pids.add(pid);
+    this.ownersOf = { raw, pids: [...pids] };
+    return this.ownersOf.pids;
+  }
+
+  private assemble(raw: RawCollection, sockets: Socket[], processes: Map<number, ProcessInfo>, conflicts: Snapshot['conflicts']): Snapshot {
     return {
       takenAt: Date.now(),
       collector: raw.collector,
       sockets,
       processes,
-      conflicts: detectConflicts(sockets, processes, { watchedPorts: this.watchedPorts() }),
+      conflicts,
       issues: { skippedLines: raw.skippedLines, warnings: raw.warnings },
       elevated: raw.elevated,
     };
@@ -91,12 +117,15 @@ export class Engine {
    * is the same object: a process read afresh (the reader does so every few seconds) would
    * otherwise rebuild every socket it holds, 20,000 of them for a busy server, for nothing.
    */
-  private keepUnchangedProcesses(processes: Map<number, ProcessInfo>): void {
+  private keepUnchangedProcesses(processes: Map<number, ProcessInfo>): boolean {
+    let allKept = processes.size === this.lastProcesses.size;
     for (const [pid, info] of processes) {
       const before = this.lastProcesses.get(pid);
       if (before !== undefined && before !== info && sameProcess(before, info)) processes.set(pid, before);
+      else if (before !== info) allKept = false;
     }
     this.lastProcesses = processes;
+    return allKept;
   }
 }
 

@@ -168,7 +168,9 @@ describe.runIf(linux)('diagnosePort, with real sockets', () => {
     await once(client, 'connect');
     const d = await diagnosePort(client.localPort!, ONE);
     expect(d.bindable).toBe(false);
-    expect(d.findings[0]).toMatchObject({ severity: 'blocker', kind: 'connections', pids: [process.pid] });
+    expect(d.findings[0]).toMatchObject({ severity: 'blocker', kind: 'connections' });
+    // Other programs' connections to other peers may draw the same local port number: ours is among them.
+    expect(d.findings[0]!.pids).toContain(process.pid);
     expect(d.findings[0]!.message).toMatch(/outgoing connection/);
   });
 

@@ -79,6 +79,26 @@ describe('parseSs with a line cache', () => {
     );
   });
 
+  it('hands back the same objects for the same text, with nothing dropped, then sees a change', () => {
+    const cache = new SsLineCache();
+    const text = [LISTEN, CONN, 'garbage line', BUSY(0)].join('\n');
+    const a = parseSs(text, cache);
+    // Equal text, another string: what ss prints on a quiet machine.
+    const again = parseSs([LISTEN, CONN, 'garbage line', BUSY(0)].join('\n'), cache);
+    expect(again).toEqual(parseSs(text));
+    expect(again.skipped).toBe(1);
+    expect(again.sockets.every((s, i) => s === a.sockets[i])).toBe(true);
+    expect(cache.unchanged).toBe(true);
+    expect(cache.dropped).toEqual([]);
+
+    const next = [LISTEN, BUSY(3)].join('\n');
+    const changed = parseSs(next, cache);
+    expect(changed).toEqual(parseSs(next));
+    expect(changed.sockets[0]).toBe(a.sockets[0]);
+    expect(cache.unchanged).toBe(false);
+    expect(cache.dropped).toEqual([1002, 1003]);
+  });
+
   it('finds lines that moved far once order is lost, without re-parsing them', () => {
     const line = (n: number) => `udp   UNCONN 0      0      127.0.0.1:${20000 + n}    0.0.0.0:* ino:${7000 + n} sk:${n} cgroup:/ <->`;
     const cache = new SsLineCache();
@@ -166,5 +186,53 @@ describe('Engine: reusing last poll sockets', () => {
     sockets = [vite, vite];
     const five = await engine.snapshot();
     expect(five.sockets[0]).not.toBe(five.sockets[1]);
+  });
+});
+
+describe('Engine: a poll that changes nothing', () => {
+  it("hands back last poll's sockets and conflicts for the collector's very list, and rebuilds when anything moves", async () => {
+    let sockets: OwnedSocket[] = [];
+    let processes = new Map<number, ProcessInfo>();
+    let watched: number[] = [];
+    const collector: Collector = {
+      name: 'linux-ss',
+      collect: async (): Promise<RawCollection> => ({ collector: 'linux-ss', sockets, processHints: new Map(), skippedLines: 0, warnings: [], elevated: false }),
+    };
+    const describer: ProcessDescriber = { describe: async () => processes };
+    const engine = new Engine({ collector, describer, watchedPorts: () => watched });
+    const fresh = () => new Engine({ collector, describer, watchedPorts: () => watched }).snapshot();
+
+    sockets = [owned(5173, [10]), owned(5432, [20])];
+    processes = new Map([
+      [10, proc(10, { name: 'node', command: 'node vite', argv: ['node', 'vite'] })],
+      [20, proc(20, { name: 'postgres' })],
+    ]);
+    const one = await engine.snapshot();
+    const two = await engine.snapshot();
+    expect(two.sockets).toBe(one.sockets);
+    expect(two.conflicts).toBe(one.conflicts);
+
+    // A pinned port taken: the conflicts are worked out again, the sockets stay.
+    watched = [5432];
+    const pinned = await engine.snapshot();
+    expect(pinned.conflicts).toEqual((await fresh()).conflicts);
+    expect(pinned.conflicts.length).toBe(one.conflicts.length + 1);
+
+    // An owner that is not the same process any more: its socket's label is computed again.
+    processes = new Map([...processes, [10, proc(10, { name: 'python3' })]]);
+    const renamed = await engine.snapshot();
+    expect(renamed.sockets).not.toBe(pinned.sockets);
+    expect(renamed.sockets[0]).not.toBe(pinned.sockets[0]);
+    expect(renamed.sockets[1]).toBe(pinned.sockets[1]);
+    expect(renamed).toMatchObject({ sockets: (await fresh()).sockets, conflicts: (await fresh()).conflicts });
+
+    // Quiet polls in between do not age what the next changed poll may reuse.
+    await engine.snapshot();
+    await engine.snapshot();
+    sockets = [sockets[0]!, sockets[1]!, owned(8080, [20])];
+    const grown = await engine.snapshot();
+    expect(grown.sockets[0]).toBe(renamed.sockets[0]);
+    expect(grown.sockets[1]).toBe(renamed.sockets[1]);
+    expect(grown.sockets).toHaveLength(3);
   });
 });

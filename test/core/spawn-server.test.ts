@@ -1,6 +1,9 @@
 // The fork server (collect/spawn-server.ts) against real commands: whatever it runs must come back
 // exactly as runCommand gives it (output, errors and all), one command at a time, and a hung,
 // cancelled or killed shell must cost one command, never the next.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand, type RunOptions } from '../../main/core/collect/run.js';
 import { SpawnServer } from '../../main/core/collect/spawn-server.js';
@@ -57,6 +60,28 @@ describe.runIf(process.platform !== 'win32')('SpawnServer', () => {
     const lines = stdout.split('\n');
     expect(lines).toHaveLength(40001);
     expect(lines[39999]).toBe('line 39999 of a long output ............................');
+  });
+
+  it('tells apart outputs of one command that differ in a byte, at any size, and repeats the same one', async () => {
+    // Output equal to the last run's is handed back without decoding again: a compare that missed
+    // a byte, or kept a stale length or command, would answer with the previous output.
+    const s = server();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'porthole-spawn-'));
+    const file = path.join(dir, 'out');
+    const big = (last: string) => `${'line ........................................\n'.repeat(3000)}${last}`;
+    try {
+      const answers: string[] = [];
+      for (const content of ['aaaa', 'aaaa', 'aaab', 'aaab', big('x'), big('y'), big('y'), 'aaab', 'aaa']) {
+        writeFileSync(file, content);
+        answers.push((await s.run('cat', [file])).stdout);
+      }
+      expect(answers).toEqual(['aaaa', 'aaaa', 'aaab', 'aaab', big('x'), big('y'), big('y'), 'aaab', 'aaa']);
+      // The same bytes from another command line are that command's answer all the same.
+      expect((await s.run('printf', ['aaa'])).stdout).toBe('aaa');
+      expect((await s.run('sh', ['-c', 'printf aaa; exit 2'], { okCodes: [2] })).stdout).toBe('aaa');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs concurrent calls one after another, each with its own answer', async () => {

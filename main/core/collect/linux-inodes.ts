@@ -89,6 +89,16 @@ export class InodeOwnerIndex {
   private lastWanted: readonly number[] = [];
   /** Inodes a complete read could not find an owner for; not searched for again (heal() may still come across them). */
   private unresolved = new Set<number>();
+  /**
+   * buildOwners()'s answer while no fd's socket has changed since: a quiet poll then builds no
+   * 20,000-entry map. Every change to what an fd points to goes through setFd(), replaceFds() or
+   * dropProcess(), which clear it. Callers must not modify the map they are given.
+   */
+  private owners: Map<number, number[]> | undefined;
+  /** A full poll's wanted list that resolve() found every owner (or gave up) for, with that owners map. */
+  private settled: { wanted: readonly number[]; owners: Map<number, number[]> } | undefined;
+  /** Processes that hold a socket some other process holds too (see recheckShared). */
+  private sharers: number[] = [];
 
   constructor(
     private readonly procRoot = '/proc',
@@ -137,7 +147,9 @@ export class InodeOwnerIndex {
     if (this.closedSince.size > MAX_CLOSED_REMEMBERED) this.rereadClosed(new Set(list));
 
     let owners = this.buildOwners();
-    let missing = this.missingFrom(owners, list);
+    // The same list as a poll that found every owner, and no fd moved since: nothing is missing.
+    const settled = this.settled !== undefined && this.settled.wanted === list && this.settled.owners === owners;
+    let missing = settled ? new Set<number>() : this.missingFrom(owners, list);
     if (missing.size > 0) {
       // a. Sockets opened since refresh() ran (it may have run before `ss` did), or in place of a
       //    closed fd, which leaves the count of fds unchanged: list every process again.
@@ -163,8 +175,9 @@ export class InodeOwnerIndex {
     //    cache would go on naming the process. Sockets held by several processes are few: re-read them.
     if (this.recheckShared(owners)) owners = this.buildOwners();
     if (!options.partial) {
-      this.forgetUnresolvedGone(list);
+      if (!settled) this.forgetUnresolvedGone(list);
       this.lastWanted = list;
+      this.settled = missing.size === 0 ? { wanted: list, owners } : undefined;
     }
     return {
       owners,
@@ -217,7 +230,7 @@ export class InodeOwnerIndex {
         // Names no longer listed were closed: forget them now rather than when read.
         const entry = this.processes.get(pid)!;
         const listed = new Set(names);
-        for (const fd of entry.fds.keys()) if (!listed.has(fd)) entry.fds.delete(fd);
+        for (const fd of entry.fds.keys()) if (!listed.has(fd)) this.setFd(entry.fds, fd, CLOSED);
         job = this.healing = { pid, fds: names, at: 0 };
         budget--;
       }
@@ -226,7 +239,7 @@ export class InodeOwnerIndex {
       budget -= end - job.at;
       for (; job.at < end; job.at++) {
         const fd = job.fds[job.at]!;
-        setOrForget(entry.fds, fd, this.readFd(job.pid, fd));
+        this.setFd(entry.fds, fd, this.readFd(job.pid, fd));
       }
     }
   }
@@ -262,7 +275,7 @@ export class InodeOwnerIndex {
   private readAll(full: boolean, relist = false): void {
     const pids = this.listPids();
     const alive = new Set(pids);
-    for (const pid of this.processes.keys()) if (!alive.has(pid)) this.processes.delete(pid);
+    for (const pid of this.processes.keys()) if (!alive.has(pid)) this.dropProcess(pid);
     for (const pid of this.unreadable) if (!alive.has(pid)) this.unreadable.delete(pid);
     for (const pid of this.protectedPids) if (!alive.has(pid)) this.protectedPids.delete(pid);
     for (const pid of pids) this.refreshProcess(pid, full, relist);
@@ -300,7 +313,7 @@ export class InodeOwnerIndex {
       // this fd number later would never be read.
       if (inode !== CLOSED) fds.set(fd, inode);
     }
-    this.processes.set(pid, { fds, count: names.length });
+    this.replaceFds(pid, fds, names.length);
   }
 
   private fdCount(pid: number): number {
@@ -314,12 +327,14 @@ export class InodeOwnerIndex {
   /** Re-read every cached fd that refers to a socket more than one process holds. True if any changed. */
   private recheckShared(owners: Map<number, number[]>): boolean {
     let changed = false;
-    for (const [pid, entry] of this.processes) {
+    for (const pid of this.sharers) {
+      const entry = this.processes.get(pid);
+      if (!entry) continue;
       for (const [fd, inode] of entry.fds) {
         if (inode === 0 || (owners.get(inode)?.length ?? 0) < 2) continue;
         const now = this.readFd(pid, fd);
         if (now !== inode) {
-          setOrForget(entry.fds, fd, now);
+          this.setFd(entry.fds, fd, now);
           changed = true;
         }
       }
@@ -333,7 +348,7 @@ export class InodeOwnerIndex {
     for (const [pid, entry] of this.processes) {
       for (const [fd, inode] of entry.fds) {
         if (inode !== 0 && !wanted.has(inode) && (lastWanted.has(inode) || this.closedSince.has(inode))) {
-          setOrForget(entry.fds, fd, this.readFd(pid, fd));
+          this.setFd(entry.fds, fd, this.readFd(pid, fd));
         }
       }
     }
@@ -367,10 +382,10 @@ export class InodeOwnerIndex {
       const fds = new Map<string, number>();
       for (const fd of names) {
         const inode = this.readFd(pid, fd);
-        setOrForget(fds, fd, inode);
+        if (inode !== CLOSED) fds.set(fd, inode);
         missing.delete(inode);
       }
-      this.processes.set(pid, { fds, count: names.length });
+      this.replaceFds(pid, fds, names.length);
     }
   }
 
@@ -382,7 +397,7 @@ export class InodeOwnerIndex {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EPERM') this.unreadable.add(pid);
-      this.processes.delete(pid);
+      this.dropProcess(pid);
       return undefined;
     }
   }
@@ -406,6 +421,7 @@ export class InodeOwnerIndex {
   }
 
   private buildOwners(): Map<number, number[]> {
+    if (this.owners) return this.owners;
     const owners = new Map<number, number[]>();
     for (const [pid, entry] of this.processes) {
       for (const inode of entry.fds.values()) {
@@ -415,9 +431,51 @@ export class InodeOwnerIndex {
         else if (list[list.length - 1] !== pid) list.push(pid);
       }
     }
-    for (const list of owners.values()) if (list.length > 1) list.sort((a, b) => a - b);
+    const sharers = new Set<number>();
+    for (const list of owners.values()) {
+      if (list.length < 2) continue;
+      list.sort((a, b) => a - b);
+      for (const pid of list) sharers.add(pid);
+    }
+    this.sharers = [...sharers];
+    this.owners = owners;
     return owners;
   }
+
+  /** Point an fd at a socket inode (0: not a socket; CLOSED: gone), noting whether owners changed. */
+  private setFd(fds: Map<string, number>, fd: string, inode: number): void {
+    const before = fds.get(fd) ?? 0;
+    if (inode === CLOSED) fds.delete(fd);
+    else fds.set(fd, inode);
+    if (before !== (inode === CLOSED ? 0 : inode)) this.owners = undefined;
+  }
+
+  /** A process's fds read afresh. */
+  private replaceFds(pid: number, fds: Map<string, number>, count: number): void {
+    const before = this.processes.get(pid)?.fds;
+    this.processes.set(pid, { fds, count });
+    if (this.owners && !sameSockets(before, fds)) this.owners = undefined;
+  }
+
+  private dropProcess(pid: number): void {
+    const before = this.processes.get(pid)?.fds;
+    this.processes.delete(pid);
+    if (this.owners && !sameSockets(before, undefined)) this.owners = undefined;
+  }
+}
+
+/** Whether two fd tables hold the same sockets at the same fd numbers (other fds aside). */
+function sameSockets(a: ReadonlyMap<string, number> | undefined, b: ReadonlyMap<string, number> | undefined): boolean {
+  let sockets = 0;
+  if (a) {
+    for (const [fd, inode] of a) {
+      if (inode === 0) continue;
+      if (b?.get(fd) !== inode) return false;
+      sockets++;
+    }
+  }
+  if (b) for (const inode of b.values()) if (inode !== 0 && --sockets < 0) return false;
+  return true;
 }
 
 /** Closed sockets remembered (see closedSince) before their fds are re-read without waiting for a search. */
@@ -428,11 +486,6 @@ const MIN_HEAL_PER_POLL = 64;
 
 /** readFd()'s answer for an fd that was closed before it could be read. */
 const CLOSED = -1;
-
-function setOrForget(fds: Map<string, number>, fd: string, inode: number): void {
-  if (inode === CLOSED) fds.delete(fd);
-  else fds.set(fd, inode);
-}
 
 const PREFIX = 'socket:[';
 

@@ -10,7 +10,7 @@ import { emptyOutcome, type ParseOutcome, type ParsedSocket } from './parse/type
 import { CommandError, runCommand } from './run.js';
 import type { Run } from './run.js';
 import { CollectorError, type CollectOptions, type Collector, type OwnedSocket, type RawCollection } from './types.js';
-import { samePids } from '../diff.js';
+import { sameItems, samePids } from '../diff.js';
 import { userName } from '../users.js';
 import type { CollectorName, Family, OwnerVisibility, Protocol } from '../model.js';
 
@@ -43,6 +43,10 @@ export class LinuxCollector implements Collector {
    * of ownSockets.
    */
   private readonly ownedSlot = Symbol('OwnedSocket of the last poll');
+  /** What the last full poll's ownSockets() was given and gave: a quiet poll gets the same answer back. */
+  private lastOwned: { parsed: ParsedSocket[]; owners: Map<number, number[]>; shielded: string | undefined; elevated: boolean; sockets: OwnedSocket[] } | undefined;
+  /** The last full poll's list of inodes: the inode index recognises an unchanged poll by it. */
+  private lastWanted: number[] | undefined;
   /** ss before iproute2 4.13 has no -H (no header); the parser skips the header line itself. */
   private ssFlags = '-tunaeH';
 
@@ -69,13 +73,14 @@ export class LinuxCollector implements Collector {
       warnings.push(`Skipped ${parsed.skipped} unreadable line(s) of socket output, e.g. "${parsed.samples[0] ?? ''}"`);
     }
 
-    const wanted: number[] = [];
-    for (const s of parsed.sockets) if (s.inode !== null) wanted.push(s.inode);
+    const wanted = this.wantedInodes(parsed.sockets, !options.port && this.name === 'linux-ss' && this.ssLines.unchanged);
     // A full poll's lines that did not come back (closed sockets, mostly): their fd numbers are
     // the ones new sockets get.
     const gone = options.port || this.name !== 'linux-ss' ? undefined : this.ssLines.dropped;
     const lookup = this.index.resolve(wanted, undefined, { rescan: false, gone, partial: options.port !== undefined });
-    const { owners, unreadablePids, protectedPids } = lookup;
+    if (!options.port) this.lastWanted = wanted;
+    const { unreadablePids, protectedPids } = lookup;
+    let owners = lookup.owners;
     const elevated = process.getuid?.() === 0;
     if (lookup.missing.length > 0) {
       const { search, skip } = searchable(lookup.missing, parsed.sockets, elevated ? null : (process.getuid?.() ?? null));
@@ -89,6 +94,8 @@ export class LinuxCollector implements Collector {
         const found = this.index.rescan(sought, this.listenerHints(parsed.sockets));
         // The search re-reads fds: a socket closed meanwhile drops out of its answer, but it was
         // open, and whose, when ss listed it. Keep that; take the fresher answer for the rest.
+        // A copy: the index hands out its own map, which it reuses while nothing changes.
+        owners = new Map(owners);
         for (const [inode, pids] of found) owners.set(inode, pids);
       }
     }
@@ -100,6 +107,14 @@ export class LinuxCollector implements Collector {
       warnings.push(`${unreadablePids} processes belong to other users; their sockets' owners are hidden. Run "sudo porthole" to see them.`);
     }
     return { collector: this.name, sockets, processHints: new Map(), skippedLines: parsed.skipped, warnings, elevated };
+  }
+
+  /** The inodes to find owners for; when ss printed the same text as last poll, last poll's very list. */
+  private wantedInodes(sockets: readonly ParsedSocket[], unchanged: boolean): number[] {
+    if (unchanged && this.lastWanted) return this.lastWanted;
+    const wanted: number[] = [];
+    for (const s of sockets) if (s.inode !== null) wanted.push(s.inode);
+    return wanted;
   }
 
   /**
@@ -115,6 +130,12 @@ export class LinuxCollector implements Collector {
     reuse: boolean,
   ): OwnedSocket[] {
     if (!reuse) return parsed.map((s) => resolveOwner(s, owners.get(s.inode ?? -1), elevated, shielded));
+    // ss printed the same text and no fd moved (the index handed back the same owners map): the
+    // same sockets as last poll, which stays "last poll" for the dating of the slots below.
+    const last = this.lastOwned;
+    if (this.ssLines.unchanged && last && last.owners === owners && last.shielded === shielded && last.elevated === elevated && sameItems(last.parsed, parsed)) {
+      return last.sockets;
+    }
     const poll = ++this.polls;
     const sockets: OwnedSocket[] = new Array(parsed.length);
     for (let i = 0; i < parsed.length; i++) {
@@ -139,6 +160,7 @@ export class LinuxCollector implements Collector {
       }
       sockets[i] = socket;
     }
+    this.lastOwned = { parsed, owners, shielded, elevated, sockets };
     return sockets;
   }
 

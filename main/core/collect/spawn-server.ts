@@ -25,8 +25,8 @@ export class SpawnServer {
   /** The shell could not be started at all: run commands directly from now on. */
   private unavailable = false;
   private current: Pending | undefined;
-  private readonly stdoutStore = new ReusableBuffer();
-  private readonly stderrStore = new ReusableBuffer();
+  private readonly stdoutStore = new OutputStore();
+  private readonly stderrStore = new OutputStore();
 
   constructor(private readonly shellPath = '/bin/sh') {}
 
@@ -72,8 +72,8 @@ export class SpawnServer {
       const onAbort = () => fail(`${what} was cancelled`);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.current = {
-        stdout: new Marked(`\n${this.nonce}`, true, this.stdoutStore),
-        stderr: new Marked(`\n${this.nonce}`, false, this.stderrStore),
+        stdout: new Marked(`\n${this.nonce}`, true, this.stdoutStore, what),
+        stderr: new Marked(`\n${this.nonce}`, false, this.stderrStore, what),
         done: (stdout, stderr, status) => {
           if (status === 0 || okCodes.includes(status)) return finish(undefined, { stdout, stderr });
           let message: string;
@@ -144,9 +144,9 @@ interface Pending {
 
 /**
  * One stream of one command: its bytes until the end marker, which is cut off. The bytes go into
- * one buffer that the next command's output reuses: at 20,000 sockets that is 2 MB a second,
- * and fresh memory for it every poll (chunks, then their concatenation) cost more in page
- * faults than reading it.
+ * a buffer that later commands' output reuses: at 20,000 sockets that is 2 MB a second, and
+ * fresh memory for it every poll (chunks, then their concatenation) cost more in page faults
+ * than reading it.
  */
 class Marked {
   private size = 0;
@@ -158,7 +158,9 @@ class Marked {
     /** "\n<nonce>"; on stdout, " <status>" follows it. Either way a newline ends the stream. */
     private readonly marker: string,
     private readonly withStatus: boolean,
-    private readonly store: ReusableBuffer,
+    private readonly store: OutputStore,
+    /** The command line: output is compared with the last output of the same command. */
+    private readonly command: string,
   ) {}
 
   /** False when the output grew past MAX_BUFFER. */
@@ -176,24 +178,46 @@ class Marked {
     const rest = tail.slice(at + this.marker.length, -1);
     if (this.withStatus ? !/^ \d+$/.test(rest) : rest !== '') return true;
     this.status = this.withStatus ? Number(rest.slice(1)) : 0;
-    this.text = buffer.toString('utf8', 0, from + at);
+    this.text = this.store.settle(this.command, from + at);
     this.ended = true;
     return true;
   }
 }
 
-/** A buffer kept from one command to the next, grown (never shrunk) to the largest output. */
-class ReusableBuffer {
-  private buffer = Buffer.allocUnsafe(64 * 1024);
+/**
+ * Two buffers kept from one command to the next, grown (never shrunk) to the largest output: one
+ * is written, the other holds the last output. Output byte for byte the same as the last run of
+ * the same command comes back as the same string: no 2 MB string to build and collect, and
+ * callers can tell an unchanged answer by identity (a quiet machine's `ss` prints the same bytes
+ * every second).
+ */
+class OutputStore {
+  private writing = Buffer.allocUnsafe(64 * 1024);
+  private last = Buffer.allocUnsafe(64 * 1024);
+  private lastLength = -1;
+  private lastCommand = '';
+  private lastText = '';
 
-  /** A buffer of at least `size` bytes whose first `keep` bytes are the ones written so far. */
+  /** The buffer being written, of at least `size` bytes, whose first `keep` bytes are kept. */
   reserve(size: number, keep: number): Buffer {
-    if (size > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(size, this.buffer.length * 2));
-      this.buffer.copy(grown, 0, 0, keep);
-      this.buffer = grown;
+    if (size > this.writing.length) {
+      const grown = Buffer.allocUnsafe(Math.max(size, this.writing.length * 2));
+      this.writing.copy(grown, 0, 0, keep);
+      this.writing = grown;
     }
-    return this.buffer;
+    return this.writing;
+  }
+
+  /** The text of the first `length` bytes written, for `command`; the buffers then swap roles. */
+  settle(command: string, length: number): string {
+    const same = command === this.lastCommand && length === this.lastLength && this.writing.compare(this.last, 0, length, 0, length) === 0;
+    if (!same) {
+      this.lastText = this.writing.toString('utf8', 0, length);
+      this.lastCommand = command;
+      this.lastLength = length;
+    }
+    [this.writing, this.last] = [this.last, this.writing];
+    return this.lastText;
   }
 }
 
