@@ -84,6 +84,27 @@ describe.runIf(process.platform !== 'win32')('SpawnServer', () => {
     }
   });
 
+  it('gives binary output byte for byte, as runCommand does, each answer a Buffer of its own', async () => {
+    const s = server();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'porthole-spawn-'));
+    const file = path.join(dir, 'out');
+    try {
+      // NULs, bytes that are not UTF-8, and a line that looks like an end marker.
+      const content = Buffer.concat([Buffer.from([0, 255, 254, 10, 0x80, 13]), Buffer.from('\n0123456789abcdef 0\n'), Buffer.alloc(200_000, 7), Buffer.from([10])]);
+      writeFileSync(file, content);
+      const served = await s.run('cat', [file], { binary: true });
+      const direct = await runCommand('cat', [file], { binary: true });
+      expect(served.bytes!.equals(content)).toBe(true);
+      expect(direct.bytes!.equals(content)).toBe(true);
+      expect(served.stdout).toBe('');
+      const again = await s.run('cat', [file], { binary: true });
+      expect(again.bytes).not.toBe(served.bytes);
+      expect(served.bytes!.equals(content)).toBe(true); // not overwritten by the next run
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs concurrent calls one after another, each with its own answer', async () => {
     const s = server();
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => s.run('printf', [`%s\\n`, `answer ${i}`])));

@@ -5,14 +5,19 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { InodeOwnerIndex } from './linux-inodes.js';
 import { parseProcNet } from './parse/procnet.js';
+import { InetDiagCache, parseInetDiag } from './parse/inet-diag.js';
 import { parseSs, SsLineCache } from './parse/ss.js';
-import { emptyOutcome, type ParseOutcome, type ParsedSocket } from './parse/types.js';
+import { InterfaceNames } from './linux-interfaces.js';
+import { emptyOutcome, MAX_SAMPLES, type ParseOutcome, type ParsedSocket } from './parse/types.js';
 import { CommandError, runCommand } from './run.js';
-import type { Run } from './run.js';
+import type { Run, RunResult } from './run.js';
 import { CollectorError, type CollectOptions, type Collector, type OwnedSocket, type RawCollection } from './types.js';
 import { sameItems, samePids } from '../diff.js';
 import { userName } from '../users.js';
 import type { CollectorName, Family, OwnerVisibility, Protocol } from '../model.js';
+
+/** Netlink messages are in the host's byte order. */
+const LITTLE_ENDIAN = os.endianness() === 'LE';
 
 const PROC_NET: Array<[file: string, protocol: Protocol, family: Family]> = [
   ['tcp', 'tcp', 4],
@@ -35,6 +40,14 @@ export class LinuxCollector implements Collector {
   private ssMissing = false;
   /** The last full poll's parsed lines, and what each parsed socket became with its owners. */
   private readonly ssLines = new SsLineCache();
+  /** The same for the two halves of a full poll read from the kernel's dump (see readDump). */
+  private readonly tcpDump = new InetDiagCache();
+  private readonly udpLines = new SsLineCache();
+  private readonly interfaces = new InterfaceNames();
+  /** Whether `ss -tan -D -` gives a dump this parser reads: until it does not, full polls use it. */
+  private dumpWorks = true;
+  /** What the last full poll's reading says changed: nothing at all, or which inodes went. */
+  private lastRead: { unchanged: boolean; dropped: number[] | undefined } = { unchanged: false, dropped: undefined };
   /** Full polls so far: what an ownedSlot entry is dated by. */
   private polls = 0;
   /**
@@ -73,10 +86,10 @@ export class LinuxCollector implements Collector {
       warnings.push(`Skipped ${parsed.skipped} unreadable line(s) of socket output, e.g. "${parsed.samples[0] ?? ''}"`);
     }
 
-    const wanted = this.wantedInodes(parsed.sockets, !options.port && this.name === 'linux-ss' && this.ssLines.unchanged);
-    // A full poll's lines that did not come back (closed sockets, mostly): their fd numbers are
-    // the ones new sockets get.
-    const gone = options.port || this.name !== 'linux-ss' ? undefined : this.ssLines.dropped;
+    const wanted = this.wantedInodes(parsed.sockets, !options.port && this.lastRead.unchanged);
+    // A full poll's sockets that did not come back (closed, mostly): their fd numbers are the
+    // ones new sockets get.
+    const gone = options.port ? undefined : this.lastRead.dropped;
     const lookup = this.index.resolve(wanted, undefined, { rescan: false, gone, partial: options.port !== undefined });
     if (!options.port) this.lastWanted = wanted;
     const { unreadablePids, protectedPids } = lookup;
@@ -133,7 +146,7 @@ export class LinuxCollector implements Collector {
     // ss printed the same text and no fd moved (the index handed back the same owners map): the
     // same sockets as last poll, which stays "last poll" for the dating of the slots below.
     const last = this.lastOwned;
-    if (this.ssLines.unchanged && last && last.owners === owners && last.shielded === shielded && last.elevated === elevated && sameItems(last.parsed, parsed)) {
+    if (this.lastRead.unchanged && last && last.owners === owners && last.shielded === shielded && last.elevated === elevated && sameItems(last.parsed, parsed)) {
       return last.sockets;
     }
     const poll = ++this.polls;
@@ -190,15 +203,24 @@ export class LinuxCollector implements Collector {
   }
 
   private async readSockets(options: CollectOptions, warnings: string[]): Promise<ParseOutcome> {
+    const full = !options.port;
+    if (full) this.lastRead = { unchanged: false, dropped: undefined };
     if (!this.ssMissing) {
       try {
+        if (full && this.dumpWorks) {
+          const dumped = await this.readDump(options.signal);
+          if (dumped) return dumped;
+        }
         const filter = options.port ? ['sport', '=', `:${options.port}`] : [];
         const { stdout } = await this.run('ss', [this.ssFlags, ...filter], { signal: options.signal });
         this.name = 'linux-ss';
         // A filtered poll lists a few sockets: it neither uses nor replaces the full poll's cache.
-        return parseSs(stdout, filter.length > 0 ? undefined : this.ssLines);
+        if (!full) return parseSs(stdout);
+        const parsed = parseSs(stdout, this.ssLines);
+        this.lastRead = { unchanged: this.ssLines.unchanged, dropped: this.ssLines.dropped };
+        return parsed;
       } catch (error) {
-        if (error instanceof CommandError && this.ssFlags === '-tunaeH' && /invalid option|unrecognized option/i.test(error.stderr)) {
+        if (error instanceof CommandError && this.ssFlags === '-tunaeH' && refusesNoHeader(error)) {
           this.ssFlags = '-tunae';
           return this.readSockets(options, warnings);
         }
@@ -227,6 +249,46 @@ export class LinuxCollector implements Collector {
     return out;
   }
 
+  /**
+   * A full poll's sockets as the kernel's dump gives them (parse/inet-diag.ts): TCP from
+   * `ss -tan -D -`, UDP from `ss -uaeH`, for about half of what `ss -tunaeH` costs at 20,000
+   * sockets. Undefined when this ss gives no readable dump: full polls then go back to the text.
+   */
+  private async readDump(signal?: AbortSignal): Promise<ParseOutcome | undefined> {
+    const udpFlags = this.ssFlags.replace('tun', 'u');
+    let tcp: RunResult;
+    let udp: RunResult;
+    try {
+      [tcp, udp] = await Promise.all([this.run('ss', ['-tan', '-D', '-'], { signal, binary: true }), this.run('ss', [udpFlags], { signal })]);
+    } catch (error) {
+      // A missing ss, an old one refusing -H, a cancelled poll: readSockets deals with those as
+      // for the text. Anything else means no dump from this ss.
+      if (!(error instanceof CommandError) || error.code === 'ENOENT' || signal?.aborted || refusesNoHeader(error)) throw error;
+      this.dumpWorks = false;
+      return undefined;
+    }
+    const bytes = tcp.bytes ?? Buffer.from(tcp.stdout, 'latin1');
+    const parsedTcp = parseInetDiag(bytes, this.interfaces.name, this.tcpDump, LITTLE_ENDIAN);
+    if (parsedTcp.sockets.length === 0 && parsedTcp.skipped > 0) {
+      // Not a dump this parser knows (an ss that prints text for -D, another layout): use the text.
+      this.dumpWorks = false;
+      return undefined;
+    }
+    const parsedUdp = parseSs(udp.stdout, this.udpLines, 'udp');
+    this.name = 'linux-ss';
+    this.lastRead = {
+      unchanged: this.tcpDump.unchanged && this.udpLines.unchanged,
+      dropped: [...this.udpLines.dropped, ...this.tcpDump.dropped],
+    };
+    // UDP first, as ss -tuna lists them.
+    return {
+      sockets: parsedUdp.sockets.concat(parsedTcp.sockets),
+      processes: new Map(),
+      skipped: parsedUdp.skipped + parsedTcp.skipped,
+      samples: [...parsedUdp.samples, ...parsedTcp.samples].slice(0, MAX_SAMPLES),
+    };
+  }
+
   /** For a search: the owners of the listener on a socket's port probably own it (accepted connections). */
   private listenerHints(sockets: readonly ParsedSocket[]): (inode: number) => number[] | undefined {
     const portOfInode = new Map<number, number>();
@@ -242,6 +304,11 @@ export class LinuxCollector implements Collector {
     for (const s of sockets) if (s.state === 'LISTEN' && s.pids.length > 0) byPort.set(s.localPort, s.pids);
     this.listenerOwners = byPort;
   }
+}
+
+/** ss before iproute2 4.13 has no -H: getopt says so. */
+function refusesNoHeader(error: CommandError): boolean {
+  return /invalid option|unrecognized option/i.test(error.stderr);
 }
 
 /**

@@ -3,8 +3,11 @@
 import { execFile } from 'node:child_process';
 
 export interface RunResult {
+  /** Empty when the output was asked for as bytes. */
   stdout: string;
   stderr: string;
+  /** With `{ binary: true }`: the output as bytes, the caller's to keep. */
+  bytes?: Buffer;
 }
 
 export interface RunOptions {
@@ -13,6 +16,8 @@ export interface RunOptions {
   /** Exit codes that still mean "here is your output" (lsof exits 1 when nothing matched). */
   okCodes?: number[];
   env?: NodeJS.ProcessEnv;
+  /** The output is binary (`ss -D -`): give it as `bytes`, not decoded. */
+  binary?: boolean;
 }
 
 /** How a collector starts a tool: runCommand, or a stand-in with its contract (SpawnServer, tests). */
@@ -33,17 +38,19 @@ export class CommandError extends Error {
 export const MAX_BUFFER = 256 * 1024 * 1024;
 
 export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const { timeoutMs = 10_000, signal, okCodes = [0], env } = options;
+  const { timeoutMs = 10_000, signal, okCodes = [0], env, binary = false } = options;
   return new Promise((resolve, reject) => {
     execFile(
       command,
       args,
       // LC_ALL=C: tools print English state names and '.' decimals, which the parsers expect.
-      { timeout: timeoutMs, signal, maxBuffer: MAX_BUFFER, encoding: 'utf8', windowsHide: true, env: env ?? { ...process.env, LC_ALL: 'C' } },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ stdout, stderr });
+      { timeout: timeoutMs, signal, maxBuffer: MAX_BUFFER, encoding: 'buffer', windowsHide: true, env: env ?? { ...process.env, LC_ALL: 'C' } },
+      (error, out, errOut) => {
+        const stderr = errOut ? errOut.toString('utf8') : '';
+        const result = (): RunResult => (binary ? { stdout: '', stderr, bytes: out } : { stdout: out.toString('utf8'), stderr });
+        if (!error) return resolve(result());
         const err = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean; signal?: string | null };
-        if (typeof err.code === 'number' && okCodes.includes(err.code)) return resolve({ stdout, stderr });
+        if (typeof err.code === 'number' && okCodes.includes(err.code)) return resolve(result());
         const what = `${command} ${args.join(' ')}`.trim();
         let message: string;
         if (err.code === 'ENOENT') message = `${command} is not installed or not on PATH`;

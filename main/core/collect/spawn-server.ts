@@ -46,7 +46,7 @@ export class SpawnServer {
   private runOne(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
     // A caller with its own environment gets a process of its own: the shell's is fixed.
     if (this.unavailable || options.env) return runCommand(command, args, options);
-    const { timeoutMs = 10_000, signal, okCodes = [0] } = options;
+    const { timeoutMs = 10_000, signal, okCodes = [0], binary = false } = options;
     const what = `${command} ${args.join(' ')}`.trim();
     if (signal?.aborted) return Promise.reject(new CommandError(`${what} was cancelled`, command, null, ''));
     let shell: ChildProcessWithoutNullStreams;
@@ -72,10 +72,10 @@ export class SpawnServer {
       const onAbort = () => fail(`${what} was cancelled`);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.current = {
-        stdout: new Marked(`\n${this.nonce}`, true, this.stdoutStore, what),
-        stderr: new Marked(`\n${this.nonce}`, false, this.stderrStore, what),
-        done: (stdout, stderr, status) => {
-          if (status === 0 || okCodes.includes(status)) return finish(undefined, { stdout, stderr });
+        stdout: new Marked(`\n${this.nonce}`, true, this.stdoutStore, what, binary),
+        stderr: new Marked(`\n${this.nonce}`, false, this.stderrStore, what, false),
+        done: (stdout, stderr, status, bytes) => {
+          if (status === 0 || okCodes.includes(status)) return finish(undefined, bytes ? { stdout, stderr, bytes } : { stdout, stderr });
           let message: string;
           if (status === NOT_FOUND) message = `${command} is not installed or not on PATH`;
           else if (status === NOT_EXECUTABLE) message = `${what} failed (exit ${status}): ${command} cannot be executed`;
@@ -119,7 +119,7 @@ export class SpawnServer {
     const marked = pending[stream];
     if (!marked.add(chunk)) return pending.fail(`${stream} exceeded ${MAX_BUFFER} bytes`);
     if (pending.stdout.ended && pending.stderr.ended) {
-      pending.done(pending.stdout.text, pending.stderr.text, pending.stdout.status);
+      pending.done(pending.stdout.text, pending.stderr.text, pending.stdout.status, pending.stdout.bytes);
     }
   }
 
@@ -138,7 +138,7 @@ export class SpawnServer {
 interface Pending {
   stdout: Marked;
   stderr: Marked;
-  done(stdout: string, stderr: string, status: number): void;
+  done(stdout: string, stderr: string, status: number, bytes: Buffer | undefined): void;
   fail(message: string): void;
 }
 
@@ -152,6 +152,8 @@ class Marked {
   private size = 0;
   ended = false;
   text = '';
+  /** The output as bytes, for a binary command. */
+  bytes: Buffer | undefined;
   status = 0;
 
   constructor(
@@ -161,6 +163,7 @@ class Marked {
     private readonly store: OutputStore,
     /** The command line: output is compared with the last output of the same command. */
     private readonly command: string,
+    private readonly binary: boolean,
   ) {}
 
   /** False when the output grew past MAX_BUFFER. */
@@ -178,7 +181,8 @@ class Marked {
     const rest = tail.slice(at + this.marker.length, -1);
     if (this.withStatus ? !/^ \d+$/.test(rest) : rest !== '') return true;
     this.status = this.withStatus ? Number(rest.slice(1)) : 0;
-    this.text = this.store.settle(this.command, from + at);
+    if (this.binary) this.bytes = this.store.copyBytes(from + at);
+    else this.text = this.store.settle(this.command, from + at);
     this.ended = true;
     return true;
   }
@@ -218,6 +222,13 @@ class OutputStore {
     }
     [this.writing, this.last] = [this.last, this.writing];
     return this.lastText;
+  }
+
+  /** The first `length` bytes written, as a Buffer of their own: the caller may keep it. */
+  copyBytes(length: number): Buffer {
+    const bytes = Buffer.allocUnsafeSlow(length);
+    this.writing.copy(bytes, 0, 0, length);
+    return bytes;
   }
 }
 

@@ -33,8 +33,12 @@ export class SsLineCache {
   samples: string[] = [];
 }
 
-export function parseSs(text: string, cache?: SsLineCache): ParseOutcome {
-  if (cache) return parseWithCache(text, cache);
+/**
+ * `netid`: the protocol of every line, for output of one protocol (`ss -uaeH`), where ss leaves
+ * the Netid column out.
+ */
+export function parseSs(text: string, cache?: SsLineCache, netid?: string): ParseOutcome {
+  if (cache) return parseWithCache(text, cache, netid);
   const out = emptyOutcome();
   const fields: string[] = [];
   const ext: number[] = [];
@@ -44,7 +48,7 @@ export function parseSs(text: string, cache?: SsLineCache): ParseOutcome {
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const socket = parseRange(text, start, end, fields, ext, out);
+    const socket = parseRange(text, start, end, fields, ext, out, netid);
     if (socket) out.sockets.push(socket);
     start = end + 1;
   }
@@ -54,7 +58,7 @@ export function parseSs(text: string, cache?: SsLineCache): ParseOutcome {
 /** How far either side of the cursor a line is looked for among last poll's lines. */
 const LOOKAHEAD = 8;
 
-function parseWithCache(text: string, cache: SsLineCache): ParseOutcome {
+function parseWithCache(text: string, cache: SsLineCache, netid: string | undefined): ParseOutcome {
   // The same text as last poll (a quiet machine; the fork server even hands back the same string):
   // the same sockets, and nothing dropped. Comparing costs a memcmp, or nothing when identical.
   if (text === cache.text) {
@@ -108,7 +112,7 @@ function parseWithCache(text: string, cache: SsLineCache): ParseOutcome {
       cursor = reused + 1;
       socket = prevSockets[reused]!;
     } else if (line.length > 0) {
-      socket = parseRange(text, start, end, fields, ext, out);
+      socket = parseRange(text, start, end, fields, ext, out, netid);
     }
     if (socket) {
       out.sockets.push(socket);
@@ -140,11 +144,15 @@ function indexLines(lines: readonly string[]): Map<string, number> {
 }
 
 /** One line, parsed as `parseSsLine(line.trim())` would after skipping blank and header lines. */
-function parseRange(text: string, start: number, end: number, fields: string[], ext: number[], out: ParseOutcome): ParsedSocket | undefined {
+function parseRange(text: string, start: number, end: number, fields: string[], ext: number[], out: ParseOutcome, netid?: string): ParsedSocket | undefined {
   fields.length = 0;
   ext.length = 0;
   let tokenStart = -1;
   let count = 0;
+  if (netid !== undefined) {
+    fields.push(netid);
+    count = 1;
+  }
   for (let i = start; i <= end; i++) {
     const c = i < end ? text.charCodeAt(i) : 32;
     if (c === 32 || (c >= 9 && c <= 13)) {
@@ -161,10 +169,10 @@ function parseRange(text: string, start: number, end: number, fields: string[], 
       // trim() and \s know more spaces than the ASCII ones checked here: let them decide.
       const line = text.slice(start, end).trim();
       if (line === '' || line.startsWith('Netid')) return undefined;
-      return parsed(parseSsLine(line), line, out);
+      return parsed(parseSsLine(netid === undefined ? line : `${netid} ${line}`), line, out);
     } else if (tokenStart < 0) tokenStart = i;
   }
-  if (count === 0 || fields[0]!.startsWith('Netid')) return undefined;
+  if (count === (netid === undefined ? 0 : 1) || fields[0]!.startsWith('Netid') || (netid !== undefined && fields[1] === 'State')) return undefined;
   let socket: ParsedSocket | undefined;
   if (count >= 6) {
     const local = endpointAt(text, ext[0]!, ext[1]!);
