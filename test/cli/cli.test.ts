@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { cleanup, freePort, isRunning, spawnHelper } from '../core/spawned.js';
 import { JsonPortAnswer, JsonSnapshot } from './json-contract.js';
-import { runCli, startCli } from './run-cli.js';
+import { BIN, runCli, startCli } from './run-cli.js';
 
 const extraChildren: import('node:child_process').ChildProcess[] = [];
 afterEach(async () => {
@@ -112,6 +112,17 @@ describe('porthole list', () => {
     const row = lines.find((l) => l.includes(`127.0.0.1:${s.port} `));
     expect(row).toMatch(new RegExp(`^tcp4\\s+127\\.0\\.0\\.1:${s.port}\\s+\\*\\s+LISTEN\\s+${s.pid}\\s+node\\s`));
     expect(r.stdout).not.toMatch(/\x1b\[/); // no colour codes in a pipe
+  });
+
+  it('stops quietly when the reader goes away (`porthole list | head`)', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1' });
+    // A reader that exits before reading (true): every write meets a closed pipe, as after head -1.
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" ${s.port} | true; "${process.execPath}" "${BIN}" list | true`], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });
 
