@@ -16,6 +16,9 @@ import { sameItems, samePids } from '../diff.js';
 import { userName } from '../users.js';
 import type { CollectorName, Family, OwnerVisibility, Protocol } from '../model.js';
 
+/** Failed dumps in a row before full polls stop asking for one. */
+const DUMP_TRIES = 3;
+
 /** Netlink messages are in the host's byte order. */
 const LITTLE_ENDIAN = os.endianness() === 'LE';
 
@@ -44,8 +47,12 @@ export class LinuxCollector implements Collector {
   private readonly tcpDump = new InetDiagCache();
   private readonly udpLines = new SsLineCache();
   private readonly interfaces = new InterfaceNames();
-  /** Whether `ss -tan -D -` gives a dump this parser reads: until it does not, full polls use it. */
+  /**
+   * Whether `ss -tan -D -` gives a dump this parser reads: full polls use it until it has failed
+   * DUMP_TRIES times in a row (each failed poll is answered from the text instead).
+   */
   private dumpWorks = true;
+  private dumpFailures = 0;
   /** What the last full poll's reading says changed: nothing at all, or which inodes went. */
   private lastRead: { unchanged: boolean; dropped: number[] | undefined } = { unchanged: false, dropped: undefined };
   /** Full polls so far: what an ownedSlot entry is dated by. */
@@ -264,16 +271,13 @@ export class LinuxCollector implements Collector {
       // A missing ss, an old one refusing -H, a cancelled poll: readSockets deals with those as
       // for the text. Anything else means no dump from this ss.
       if (!(error instanceof CommandError) || error.code === 'ENOENT' || signal?.aborted || refusesNoHeader(error)) throw error;
-      this.dumpWorks = false;
-      return undefined;
+      return this.dumpFailed();
     }
-    const bytes = tcp.bytes ?? Buffer.from(tcp.stdout, 'latin1');
-    const parsedTcp = parseInetDiag(bytes, this.interfaces.name, this.tcpDump, LITTLE_ENDIAN);
-    if (parsedTcp.sockets.length === 0 && parsedTcp.skipped > 0) {
-      // Not a dump this parser knows (an ss that prints text for -D, another layout): use the text.
-      this.dumpWorks = false;
-      return undefined;
-    }
+    // A runner that cannot give bytes (a stand-in), or not a dump this parser knows: the text.
+    if (!tcp.bytes) return this.dumpFailed();
+    const parsedTcp = parseInetDiag(tcp.bytes, this.interfaces.name, this.tcpDump, LITTLE_ENDIAN);
+    if (parsedTcp.sockets.length === 0 && parsedTcp.skipped > 0) return this.dumpFailed();
+    this.dumpFailures = 0;
     const parsedUdp = parseSs(udp.stdout, this.udpLines, 'udp');
     this.name = 'linux-ss';
     this.lastRead = {
@@ -287,6 +291,11 @@ export class LinuxCollector implements Collector {
       skipped: parsedUdp.skipped + parsedTcp.skipped,
       samples: [...parsedUdp.samples, ...parsedTcp.samples].slice(0, MAX_SAMPLES),
     };
+  }
+
+  private dumpFailed(): undefined {
+    if (++this.dumpFailures >= DUMP_TRIES) this.dumpWorks = false;
+    return undefined;
   }
 
   /** For a search: the owners of the listener on a socket's port probably own it (accepted connections). */
