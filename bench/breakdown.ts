@@ -1,10 +1,12 @@
 // Where a warm Linux poll spends its time, stage by stage. It runs the engine's own building blocks
 // in the engine's order (collect/linux.ts, then engine.ts, then the monitor's diff), timing each:
-// a diagnostic beside the real Engine's figures, not a replacement for them. The ss line cache is
-// used as the engine uses it; "keys + services" and "diff" build every Socket anew, which the
+// a diagnostic beside the real Engine's figures, not a replacement for them. ss is read as a full
+// poll reads it (TCP from the raw dump, UDP as text), with the caches the collector keeps; "keys + services" and "diff" build every Socket anew, which the
 // engine avoids for unchanged sockets: read those two as the cost of a poll where everything changed.
 import { runCommand } from '../main/core/collect/run.js';
+import { InetDiagCache, parseInetDiag } from '../main/core/collect/parse/inet-diag.js';
 import { parseSs, SsLineCache } from '../main/core/collect/parse/ss.js';
+import { InterfaceNames } from '../main/core/collect/linux-interfaces.js';
 import { InodeOwnerIndex } from '../main/core/collect/linux-inodes.js';
 import { resolveOwner } from '../main/core/collect/linux.js';
 import { detectConflicts } from '../main/core/conflicts.js';
@@ -28,7 +30,9 @@ export type Stage = (typeof STAGES)[number];
 
 export async function pollBreakdown(runs: number): Promise<{ medians: Record<Stage, number>; runs: number }> {
   const index = new InodeOwnerIndex();
-  const lines = new SsLineCache();
+  const udpLines = new SsLineCache();
+  const tcpDump = new InetDiagCache();
+  const interfaces = new InterfaceNames();
   const reader = new LinuxProcessReader();
   const elevated = process.getuid?.() === 0;
   let previous: Snapshot | undefined;
@@ -36,12 +40,14 @@ export async function pollBreakdown(runs: number): Promise<{ medians: Record<Sta
   // Two polls first: the cold one reads every fd, the second settles the caches.
   for (let i = 0; i < runs + 2; i++) {
     const t: number[] = [performance.now()];
-    const reading = runCommand('ss', ['-tunaeH']);
+    const reading = Promise.all([runCommand('ss', ['-tan', '-D', '-'], { binary: true }), runCommand('ss', ['-uaeH'])]);
     index.refresh();
     t.push(performance.now());
-    const { stdout } = await reading;
+    const [tcp, udp] = await reading;
     t.push(performance.now());
-    const parsed = parseSs(stdout, lines);
+    const udpParsed = parseSs(udp.stdout, udpLines, 'udp');
+    const tcpParsed = parseInetDiag(tcp.bytes!, interfaces.name, tcpDump);
+    const parsed = { sockets: udpParsed.sockets.concat(tcpParsed.sockets), skipped: udpParsed.skipped + tcpParsed.skipped };
     t.push(performance.now());
     const wanted: number[] = [];
     for (const s of parsed.sockets) if (s.inode !== null) wanted.push(s.inode);

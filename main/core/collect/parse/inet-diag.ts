@@ -14,7 +14,7 @@
 // The answer is read as parse/ss.ts reads `ss -tunaeH`'s text, field for field, so the two agree.
 import { normalizeState } from './states.js';
 import { formatIPv6 } from './procnet.js';
-import { emptyOutcome, MAX_SAMPLES, type ParseOutcome, type ParsedSocket } from './types.js';
+import { droppedInodes, emptyOutcome, skipLine, type ParseOutcome, type ParsedSocket } from './types.js';
 import type { SocketState } from '../../model.js';
 
 const HEADER = 16;
@@ -90,13 +90,13 @@ export function parseInetDiag(bytes: Uint8Array, ifName: (index: number) => stri
 
   for (let at = 0; at < bytes.length; ) {
     if (bytes.length - at < HEADER) {
-      skip(out, `${bytes.length - at} trailing byte(s)`);
+      skipLine(out, `${bytes.length - at} trailing byte(s)`);
       break;
     }
     const length = view.getUint32(at, littleEndian);
     const type = view.getUint16(at + 4, littleEndian);
     if (length < HEADER || length > bytes.length - at) {
-      skip(out, `a message of ${length} byte(s) with ${bytes.length - at} left`);
+      skipLine(out, `a message of ${length} byte(s) with ${bytes.length - at} left`);
       break; // the lengths no longer line up: nothing after this can be trusted
     }
     const next = at + ((length + 3) & ~3);
@@ -105,7 +105,7 @@ export function parseInetDiag(bytes: Uint8Array, ifName: (index: number) => stri
       continue;
     }
     if (type !== SOCK_DIAG_BY_FAMILY || length < MESSAGE) {
-      skip(out, type === NLMSG_ERROR ? 'an error message from the kernel' : `a message of type ${type}, ${length} bytes`);
+      skipLine(out, type === NLMSG_ERROR ? 'an error message from the kernel' : `a message of type ${type}, ${length} bytes`);
       at = next;
       continue;
     }
@@ -135,7 +135,7 @@ export function parseInetDiag(bytes: Uint8Array, ifName: (index: number) => stri
       socket = prevSockets[reused]!;
     } else {
       socket = toSocket(bytes, view, at, record, ifName);
-      if (!socket) skip(out, `a socket of family ${bytes[at + HEADER]} in state ${bytes[at + HEADER + 1]}`);
+      if (!socket) skipLine(out, `a socket of family ${bytes[at + HEADER]} in state ${bytes[at + HEADER + 1]}`);
     }
     if (socket) {
       if (reused !== count) inOrder = false;
@@ -152,22 +152,13 @@ export function parseInetDiag(bytes: Uint8Array, ifName: (index: number) => stri
   }
 
   if (cache) {
-    const dropped: number[] = [];
-    for (let i = 0; i < prevCount; i++) {
-      const inode = prevSockets[i]!.inode;
-      if (taken[i] === 0 && inode !== null) dropped.push(inode);
-    }
+    const dropped = droppedInodes(prevSockets, taken);
     cache.sockets = out.sockets.slice();
     cache.words = words;
     cache.dropped = dropped;
     cache.unchanged = inOrder && count === prevCount && out.skipped === 0 && prevCount > 0;
   }
   return out;
-}
-
-function skip(out: ParseOutcome, what: string): void {
-  out.skipped++;
-  if (out.samples.length < MAX_SAMPLES) out.samples.push(what);
 }
 
 /** The identity words of the message at `at`, and its v6only attribute (-1 when absent). */

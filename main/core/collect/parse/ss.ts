@@ -4,7 +4,7 @@
 import type { Protocol } from '../../model.js';
 import { familyOf, parseEndpoint, type Endpoint } from './address.js';
 import { normalizeState } from './states.js';
-import { emptyOutcome, skipLine, type ParseOutcome, type ParsedSocket } from './types.js';
+import { droppedInodes, emptyOutcome, skipLine, type ParseOutcome, type ParsedSocket } from './types.js';
 
 const PROTOCOLS: Record<string, Protocol> = { tcp: 'tcp', udp: 'udp' };
 const WHITESPACE = /\s+/;
@@ -121,11 +121,7 @@ function parseWithCache(text: string, cache: SsLineCache, netid: string | undefi
     }
     start = end + 1;
   }
-  const dropped: number[] = [];
-  for (let i = 0; i < prevSockets.length; i++) {
-    const inode = prevSockets[i]!.inode;
-    if (taken[i] === 0 && inode !== null) dropped.push(inode);
-  }
+  const dropped = droppedInodes(prevSockets, taken);
   cache.lines = lines;
   cache.sockets = sockets;
   cache.dropped = dropped;

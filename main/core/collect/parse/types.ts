@@ -43,3 +43,13 @@ export function skipLine(out: ParseOutcome, line: string): void {
   out.skipped++;
   if (out.samples.length < MAX_SAMPLES) out.samples.push(line.length > 200 ? `${line.slice(0, 200)}…` : line);
 }
+
+/** Inodes of last poll's sockets that no socket of this poll reused (`taken[i]` is 0): closed, or changed. */
+export function droppedInodes(previous: readonly ParsedSocket[], taken: Uint8Array): number[] {
+  const dropped: number[] = [];
+  for (let i = 0; i < previous.length; i++) {
+    const inode = previous[i]!.inode;
+    if (taken[i] === 0 && inode !== null) dropped.push(inode);
+  }
+  return dropped;
+}
