@@ -1,6 +1,6 @@
 // Where a command reads and writes. Passed in rather than imported so commands stay testable and
 // so `serve` can reuse them without touching the real terminal.
-import { isatty } from 'node:tty';
+import { createRequire } from 'node:module';
 import { createStyle, type Style } from './output/style.js';
 
 export interface CliIO {
@@ -33,7 +33,10 @@ export function processIO(): CliIO {
     get errStyle() {
       return (errStyle ??= createStyle(process.stderr));
     },
-    isInteractive: isatty(0),
+    // Only kill asks; node:tty is not worth loading for the commands that never do.
+    get isInteractive() {
+      return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(0);
+    },
   };
 }
 

