@@ -82,6 +82,36 @@ describe('parseInetDiag with a cache', () => {
   });
 });
 
+describe('parseInetDiag names addresses', () => {
+  it('as their bytes say, past the bound of the names it remembers, and the same string each time', () => {
+    // One message of each family from the capture, copied 5,000 times with distinct local
+    // addresses: more than the 4,096 formatted addresses the parser keeps.
+    const messages = messageOffsets(DUMP).map((at) => DUMP.subarray(at, at + ((DUMP.readUInt32LE(at) + 3) & ~3)));
+    const v4 = messages.find((b) => b[16] === 2)!;
+    const v6 = messages.find((b) => b[16] === 10)!;
+    const copies: Buffer[] = [];
+    const expected: string[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const a = Buffer.from(v4);
+      a.writeUInt32BE(0x0a000000 + i, 24); // 10.0.x.y
+      copies.push(a);
+      expected.push(`10.0.${i >> 8}.${i & 255}`);
+      const b = Buffer.from(v6);
+      b.writeUInt32BE(0x20010db8, 24); // 2001:db8::x
+      b.fill(0, 28, 38);
+      b.writeUInt16BE(i + 1, 38);
+      copies.push(b);
+      expected.push(`2001:db8::${(i + 1).toString(16)}`);
+    }
+    const dump = Buffer.concat(copies);
+    const first = parseInetDiag(dump, ifName);
+    expect(first.skipped).toBe(0);
+    expect(first.sockets.map((s) => s.localAddress)).toEqual(expected);
+    const again = parseInetDiag(dump, ifName);
+    expect(again.sockets.map((s) => s.localAddress)).toEqual(expected);
+  });
+});
+
 describe('parseInetDiag on bad input never throws', () => {
   it('on every truncation of the capture: whole messages read, the cut one counted', () => {
     const offsets = messageOffsets(DUMP);
@@ -156,7 +186,8 @@ describe.runIf(process.platform === 'linux')('parseInetDiag on this machine, now
     );
     try {
       const terms = ports.flatMap((p, i) => [...(i > 0 ? ['or'] : []), 'sport', '=', `:${p}`, 'or', 'dport', '=', `:${p}`]);
-      const dump = execFileSync('ss', ['-tan', '-D', '-', '(', ...terms, ')']);
+      // Every TCP socket on the machine (see below): tens of MB on a busy one.
+      const dump = execFileSync('ss', ['-tan', '-D', '-', '(', ...terms, ')'], { maxBuffer: 256 * 1024 * 1024 });
       const text = execFileSync('ss', ['-tunaeH', '(', ...terms, ')'], { encoding: 'utf8' });
       // ss applies no filter to its dump: the machine's other sockets are in it too.
       const ours = (s: ParsedSocket) => ports.includes(s.localPort) || ports.includes(s.remotePort ?? -1);

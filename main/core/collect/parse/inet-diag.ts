@@ -204,7 +204,7 @@ function toSocket(bytes: Uint8Array, view: DataView, at: number, record: Int32Ar
   const v6 = family === AF_INET6;
   const localPort = view.getUint16(m + 4, false);
   const remotePort = view.getUint16(m + 6, false);
-  let localAddress = address(bytes, m + 8, v6);
+  let localAddress = address(bytes, view, m + 8, v6);
   const device = record[10]! >>> 0; // idiag_if: the device it is bound to, or the link-local scope
   if (device !== 0) localAddress += `%${ifName(device)}`;
   const inode = record[14]! >>> 0;
@@ -215,7 +215,7 @@ function toSocket(bytes: Uint8Array, view: DataView, at: number, record: Int32Ar
     localAddress,
     localPort,
     // Listeners and unconnected sockets have no peer; ss prints it as "*".
-    remoteAddress: remotePort === 0 ? null : address(bytes, m + 24, v6),
+    remoteAddress: remotePort === 0 ? null : address(bytes, view, m + 24, v6),
     remotePort: remotePort === 0 ? null : remotePort,
     state,
     // No file descriptor refers to a TIME_WAIT or orphaned socket: the kernel says inode 0.
@@ -226,7 +226,32 @@ function toSocket(bytes: Uint8Array, view: DataView, at: number, record: Int32Ar
   };
 }
 
-function address(bytes: Uint8Array, at: number, v6: boolean): string {
-  if (!v6) return `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${bytes[at + 3]}`;
-  return formatIPv6(Array.from(bytes.subarray(at, at + 16)));
+/**
+ * Addresses already formatted, by their bytes. A machine's sockets share a handful of addresses
+ * (127.0.0.1 at 20,000 of them in the bench): formatting each anew, IPv6 especially, was most of a
+ * cold parse, and every copy was one more string to collect. Bounded, since peers can be many.
+ */
+const v4Names = new Map<number, string>();
+const v6Names = new Map<string, string>();
+const MAX_NAMES = 4096;
+
+function address(bytes: Uint8Array, view: DataView, at: number, v6: boolean): string {
+  if (!v6) {
+    const key = view.getUint32(at, false);
+    let name = v4Names.get(key);
+    if (name === undefined) {
+      if (v4Names.size >= MAX_NAMES) v4Names.clear();
+      name = `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${bytes[at + 3]}`;
+      v4Names.set(key, name);
+    }
+    return name;
+  }
+  const key = `${view.getInt32(at)}:${view.getInt32(at + 4)}:${view.getInt32(at + 8)}:${view.getInt32(at + 12)}`;
+  let name = v6Names.get(key);
+  if (name === undefined) {
+    if (v6Names.size >= MAX_NAMES) v6Names.clear();
+    name = formatIPv6(Array.from(bytes.subarray(at, at + 16)));
+    v6Names.set(key, name);
+  }
+  return name;
 }
