@@ -1,8 +1,9 @@
 // Where a warm Linux poll spends its time, stage by stage. It runs the engine's own building blocks
 // in the engine's order (collect/linux.ts, then engine.ts, then the monitor's diff), timing each:
 // a diagnostic beside the real Engine's figures, not a replacement for them. ss is read as a full
-// poll reads it (TCP from the raw dump, UDP as text), with the caches the collector keeps; "keys + services" and "diff" build every Socket anew, which the
-// engine avoids for unchanged sockets: read those two as the cost of a poll where everything changed.
+// poll reads it (TCP from the raw dump, UDP as text), with the caches the collector keeps. "keys +
+// services" and "diff" build every Socket anew, which the engine avoids for unchanged sockets: read
+// those two as the cost of a poll where everything changed.
 import { runCommand } from '../main/core/collect/run.js';
 import { InetDiagCache, parseInetDiag } from '../main/core/collect/parse/inet-diag.js';
 import { parseSs, SsLineCache } from '../main/core/collect/parse/ss.js';

@@ -23,7 +23,6 @@ interface Built {
   poll: number;
 }
 
-
 export class Engine {
   /**
    * Full polls so far. A collector that hands back last full poll's OwnedSocket object for an

@@ -19,12 +19,12 @@ export function ownerText(s: Socket, processes: Map<number, ProcessInfo>): strin
   return s.pids.map((pid) => `${processes.get(pid)?.name ?? '?'}(${pid})`).join(',');
 }
 
-/** Listeners first (by port), then connections (by local port): what a developer scans for. */
 /** Code-unit order: addresses and protocol names are ASCII, and localeCompare's first call builds an ICU collator (~6 ms). */
 function ordinal(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Listeners first (by port), then connections (by local port): what a developer scans for. */
 export function sortForDisplay(sockets: Socket[]): Socket[] {
   const rank = (s: Socket) => (s.state === 'LISTEN' || s.state === 'UNCONN' ? 0 : 1);
   return [...sockets].sort(

@@ -257,7 +257,6 @@ export class InodeOwnerIndex {
     return pid;
   }
 
-  /** Wanted inodes without an owner, except those a complete read already failed to place. */
   /** Inodes a search could not place and ss no longer lists: nothing to remember them for. */
   private forgetUnresolvedGone(wanted: readonly number[]): void {
     if (this.unresolved.size === 0) return;
@@ -266,6 +265,7 @@ export class InodeOwnerIndex {
     for (const inode of this.unresolved) if (!listed.has(inode)) this.unresolved.delete(inode);
   }
 
+  /** Wanted inodes without an owner, except those a complete read already failed to place. */
   private missingFrom(owners: Map<number, number[]>, wanted: readonly number[]): Set<number> {
     const missing = new Set<number>();
     for (const inode of wanted) if (!owners.has(inode) && !this.unresolved.has(inode)) missing.add(inode);

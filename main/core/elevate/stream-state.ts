@@ -4,6 +4,7 @@
 // (UDP sockets bound with SO_REUSEADDR), the one with the same owners is the one meant.
 import type { OwnedSocket, RawCollection, CollectOptions } from '../collect/types.js';
 import type { ParsedProcess } from '../collect/parse/types.js';
+import { samePids } from '../diff.js';
 import type { CollectorName, ProcessInfo, SocketState } from '../model.js';
 import { parseStreamLine, type StreamProcess, type StreamSocket, type WatchLine } from './schema.js';
 
@@ -15,10 +16,6 @@ const STATES: ReadonlySet<string> = new Set<SocketState>([
 
 function endpointKey(s: StreamSocket): string {
   return `${s.protocol}${s.family}|${s.localAddress}|${s.localPort}|${s.remoteAddress ?? '*'}|${s.remotePort ?? '*'}|${s.inode ?? ''}`;
-}
-
-function samePids(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((p, i) => p === b[i]);
 }
 
 export class StreamState {

@@ -12,6 +12,7 @@
 //   attributes    88 on: rtattr { len u16, type u16 }, 4-byte aligned; type 11 (INET_DIAG_SKV6ONLY) is a u8,
 //                 sent for IPv6 sockets in LISTEN or CLOSE.
 // The answer is read as parse/ss.ts reads `ss -tunaeH`'s text, field for field, so the two agree.
+import { PreviousPoll } from './previous-poll.js';
 import { normalizeState } from './states.js';
 import { formatIPv6 } from './procnet.js';
 import { droppedInodes, emptyOutcome, skipLine, type ParseOutcome, type ParsedSocket } from './types.js';
@@ -64,9 +65,6 @@ export class InetDiagCache {
   unchanged = false;
 }
 
-/** How far either side of the cursor a message is looked for among last poll's. */
-const LOOKAHEAD = 8;
-
 /**
  * Sockets from the dump. Never throws: a message that is cut short, of an unknown family or state,
  * or an error from the kernel is skipped and counted. `ifName` names an interface index (ss prints
@@ -78,13 +76,14 @@ export function parseInetDiag(bytes: Uint8Array, ifName: (index: number) => stri
   const prevWords = cache?.words ?? new Int32Array(0);
   const prevSockets = cache?.sockets ?? [];
   const prevCount = prevSockets.length;
-  const taken = new Uint8Array(prevCount);
+  const previous = new PreviousPoll(prevCount);
   let byCookie: Map<string, number> | undefined;
   let words = new Int32Array(Math.max(64, Math.ceil(bytes.length / MESSAGE) * WORDS));
   const record = new Int32Array(WORDS);
+  // Messages are matched to last poll's as previous-poll.ts describes, by their identity words.
+  const same = (k: number) => sameWords(record, prevWords, k);
+  const lookUp = () => (byCookie ??= indexByCookie(prevWords, prevCount)).get(cookieKey(record));
   let count = 0;
-  let cursor = 0;
-  let misses = 0;
   /** Each socket so far is last poll's socket at the same index. */
   let inOrder = true;
 
@@ -110,30 +109,10 @@ export function parseInetDiag(bytes: Uint8Array, ifName: (index: number) => stri
       continue;
     }
     readIdentity(view, at, length, littleEndian, record);
-    let reused = -1;
-    if (cache) {
-      if (cursor < prevCount && taken[cursor] === 0 && sameWords(record, prevWords, cursor)) reused = cursor;
-      else {
-        for (let k = Math.max(0, cursor - LOOKAHEAD); k <= cursor + LOOKAHEAD && k < prevCount; k++) {
-          if (k !== cursor && taken[k] === 0 && sameWords(record, prevWords, k)) {
-            reused = k;
-            break;
-          }
-        }
-        if (reused < 0 && (byCookie !== undefined || ++misses >= LOOKAHEAD)) {
-          byCookie ??= indexByCookie(prevWords, prevCount);
-          const k = byCookie.get(cookieKey(record));
-          if (k !== undefined && taken[k] === 0 && sameWords(record, prevWords, k)) reused = k;
-        }
-      }
-    }
+    const reused = prevCount > 0 ? previous.match(same, lookUp) : -1;
     let socket: ParsedSocket | undefined;
-    if (reused >= 0) {
-      misses = 0;
-      taken[reused] = 1;
-      cursor = reused + 1;
-      socket = prevSockets[reused]!;
-    } else {
+    if (reused >= 0) socket = prevSockets[reused]!;
+    else {
       socket = toSocket(bytes, view, at, record, ifName);
       if (!socket) skipLine(out, `a socket of family ${bytes[at + HEADER]} in state ${bytes[at + HEADER + 1]}`);
     }
@@ -152,7 +131,7 @@ export function parseInetDiag(bytes: Uint8Array, ifName: (index: number) => stri
   }
 
   if (cache) {
-    const dropped = droppedInodes(prevSockets, taken);
+    const dropped = droppedInodes(prevSockets, previous.taken);
     cache.sockets = out.sockets.slice();
     cache.words = words;
     cache.dropped = dropped;

@@ -3,6 +3,7 @@
 // We do not ask for -p: resolving owners ourselves through a cached inode map is ~3x faster.
 import type { Protocol } from '../../model.js';
 import { familyOf, parseEndpoint, type Endpoint } from './address.js';
+import { PreviousPoll } from './previous-poll.js';
 import { normalizeState } from './states.js';
 import { droppedInodes, emptyOutcome, skipLine, type ParseOutcome, type ParsedSocket } from './types.js';
 
@@ -13,11 +14,8 @@ const WHITESPACE = /\s+/;
  * Parsed sockets of the last poll by their exact line. A line's parse depends on its text alone,
  * and most lines repeat from one poll to the next (a busy socket's queues or timer change: a miss,
  * parsed afresh), so a warm poll reuses the same ParsedSocket objects, and later stages can tell
- * "unchanged" by identity. Holds only the lines of the latest poll.
- *
- * The kernel lists sockets in hash-table order, which holds from one poll to the next: each line
- * is compared with the line that followed the last match and a few either side (no hashing, no
- * lookup); only once that fails several lines in a row are lines looked up by their text.
+ * "unchanged" by identity. Holds only the lines of the latest poll. Lines are matched to last
+ * poll's as previous-poll.ts describes, by their text.
  */
 export class SsLineCache {
   /** The latest poll's parsed lines, in order, and what each became. */
@@ -55,9 +53,6 @@ export function parseSs(text: string, cache?: SsLineCache, netid?: string): Pars
   return out;
 }
 
-/** How far either side of the cursor a line is looked for among last poll's lines. */
-const LOOKAHEAD = 8;
-
 function parseWithCache(text: string, cache: SsLineCache, netid: string | undefined): ParseOutcome {
   // The same text as last poll (a quiet machine; the fork server even hands back the same string):
   // the same sockets, and nothing dropped. Comparing costs a memcmp, or nothing when identical.
@@ -71,60 +66,30 @@ function parseWithCache(text: string, cache: SsLineCache, netid: string | undefi
   const ext: number[] = [];
   const prevLines = cache.lines;
   const prevSockets = cache.sockets;
+  const previous = new PreviousPoll(prevLines.length);
   /** Built once lines stop turning up where the last poll had them: line -> its index there. */
   let byText: Map<string, number> | undefined;
-  /** Indexes of the last poll's lines already reused: every line gets its own object. */
-  const taken = new Uint8Array(prevLines.length);
+  let line = '';
+  // String equality is a memcmp; startsWith at an offset measured ~6x slower here.
+  const same = (k: number) => line === prevLines[k];
+  const lookUp = () => (byText ??= indexLines(prevLines)).get(line);
   const lines: string[] = [];
-  const sockets: ParsedSocket[] = [];
-  let cursor = 0;
-  let misses = 0;
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end);
-    let reused = -1;
-    // String equality is a memcmp; startsWith at an offset measured ~6x slower here.
-    if (line === prevLines[cursor] && taken[cursor] === 0) reused = cursor;
-    else if (line.length > 0) {
-      // A changed line (a busy socket's queues), a socket come or gone, or two swapped: the few
-      // of last poll's lines around the cursor find the thread again. Only when that keeps failing (the order changed) is
-      // every line indexed, which costs a hash of each.
-      for (let k = Math.max(0, cursor - LOOKAHEAD); k <= cursor + LOOKAHEAD && k < prevLines.length; k++) {
-        if (k !== cursor && line === prevLines[k] && taken[k] === 0) {
-          reused = k;
-          break;
-        }
-      }
-      // LOOKAHEAD misses in a row: the thread is lost (a block of sockets gone, or the order
-      // changed). From here on, every line not found near the cursor is looked up by its text.
-      if (reused < 0 && (byText !== undefined || ++misses >= LOOKAHEAD)) {
-        byText ??= indexLines(prevLines);
-        const at = byText.get(line);
-        if (at !== undefined && taken[at] === 0) reused = at;
-      }
-    }
-    if (reused >= 0) misses = 0;
-    let socket: ParsedSocket | undefined;
-    if (reused >= 0) {
-      taken[reused] = 1;
-      cursor = reused + 1;
-      socket = prevSockets[reused]!;
-    } else if (line.length > 0) {
-      socket = parseRange(text, start, end, fields, ext, out, netid);
-    }
+    line = text.slice(start, end);
+    const reused = line.length > 0 ? previous.match(same, lookUp) : -1;
+    const socket = reused >= 0 ? prevSockets[reused] : line.length > 0 ? parseRange(text, start, end, fields, ext, out, netid) : undefined;
     if (socket) {
       out.sockets.push(socket);
       lines.push(line);
-      sockets.push(socket);
     }
     start = end + 1;
   }
-  const dropped = droppedInodes(prevSockets, taken);
+  cache.dropped = droppedInodes(prevSockets, previous.taken);
   cache.lines = lines;
-  cache.sockets = sockets;
-  cache.dropped = dropped;
+  cache.sockets = out.sockets.slice();
   cache.text = text;
   cache.unchanged = false;
   cache.skipped = out.skipped;
