@@ -1,10 +1,12 @@
 // Where a command reads and writes. Passed in rather than imported so commands stay testable and
 // so `serve` can reuse them without touching the real terminal.
 import { createRequire } from 'node:module';
+import { FdOutput, isTerminal } from './fd-output.js';
 import { createStyle, type Style } from './output/style.js';
 
 export interface CliIO {
-  stdout: NodeJS.WriteStream;
+  /** Whether stdout is a terminal: tables are grouped and coloured, JSON indented. */
+  isTTY: boolean;
   stderr: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
   out(line?: string): void;
@@ -17,21 +19,24 @@ export interface CliIO {
 
 export function processIO(): CliIO {
   let errStyle: Style | undefined;
-  // stdin and stderr are getters: Node builds each stream on first touch (a few ms for a pipe),
-  // and `porthole 3000` never reads stdin and rarely writes to stderr.
+  const isTTY = isTerminal(1);
+  // stdout is written to directly (see fd-output.ts); stdin and stderr are getters: Node builds
+  // each stream on first touch (a few ms for a pipe), and `porthole 3000` never reads stdin and
+  // rarely writes to stderr.
+  const stdout = new FdOutput(1, stdoutStream, isTTY);
   return {
-    stdout: process.stdout,
+    isTTY,
     get stderr() {
       return process.stderr;
     },
     get stdin() {
       return process.stdin;
     },
-    out: (line = '') => void process.stdout.write(`${line}\n`),
+    out: (line = '') => stdout.write(`${line}\n`),
     err: (line = '') => void process.stderr.write(`${line}\n`),
-    style: createStyle(process.stdout),
+    style: createStyle(isTTY),
     get errStyle() {
-      return (errStyle ??= createStyle(process.stderr));
+      return (errStyle ??= createStyle(process.stderr.isTTY === true));
     },
     // Only kill asks; node:tty is not worth loading for the commands that never do.
     get isInteractive() {
@@ -40,9 +45,24 @@ export function processIO(): CliIO {
   };
 }
 
+/**
+ * process.stdout, for when a direct write cannot go on. `porthole list | head`: the reader left.
+ * Drop the rest of the output and finish as usual (the exit code still says held or free), rather
+ * than die of an unhandled EPIPE with a stack trace.
+ */
+function stdoutStream(): NodeJS.WriteStream {
+  const stream = process.stdout;
+  if (stream.listenerCount('error') === 0) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
+  }
+  return stream;
+}
+
 /** JSON for people when they look at it, compact when a program reads it. */
 export function printJson(io: CliIO, value: unknown): void {
-  io.out(io.stdout.isTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value));
+  io.out(io.isTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value));
 }
 
 export function printWarnings(io: CliIO, warnings: string[]): void {

@@ -34,7 +34,7 @@ function fakeIO(onOut?: (line: string) => void): CliIO & { outLines: string[]; e
   return {
     outLines,
     errLines,
-    stdout: process.stdout,
+    isTTY: false,
     stderr: process.stderr,
     stdin: process.stdin,
     out: (line = '') => (outLines.push(line), onOut?.(line)),

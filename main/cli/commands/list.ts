@@ -11,9 +11,9 @@ export async function runList(options: { listening: boolean; json: boolean }, io
     printJson(io, jsonSnapshot(snapshot, sockets));
     return 0;
   }
-  const lines = io.stdout.isTTY ? renderGrouped(snapshot, sockets, io.style) : renderPlain(snapshot, sockets);
+  const lines = io.isTTY ? renderGrouped(snapshot, sockets, io.style) : renderPlain(snapshot, sockets);
   io.out(lines.join('\n'));
-  if (io.stdout.isTTY) {
+  if (io.isTTY) {
     for (const c of snapshot.conflicts) io.out(io.style.red(`⚠ ${c.reason}`));
     io.out(summaryLine(snapshot, sockets, io.style));
   }

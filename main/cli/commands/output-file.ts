@@ -70,11 +70,10 @@ class Sink {
 }
 
 function sinkIO(io: CliIO, sink: Sink, afterWrite: () => void): CliIO {
-  const stdout = { isTTY: false } as NodeJS.WriteStream;
   return {
     ...io,
-    stdout,
-    style: createStyle(stdout),
+    isTTY: false,
+    style: createStyle(false),
     isInteractive: false,
     out: (line = '') => {
       sink.write(line);

@@ -9,8 +9,9 @@ export interface Style {
   cyan(text: string): string;
 }
 
-export function createStyle(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Style {
-  const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : !env.NO_COLOR && stream.isTTY === true && env.TERM !== 'dumb';
+/** `isTTY`: whether the stream styled for is a terminal. */
+export function createStyle(isTTY: boolean, env: NodeJS.ProcessEnv = process.env): Style {
+  const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : !env.NO_COLOR && isTTY && env.TERM !== 'dumb';
   const wrap = (open: number, close: number) => (text: string) => (color ? `\x1b[${open}m${text}\x1b[${close}m` : text);
   return {
     color,
