@@ -9,7 +9,7 @@ import { InetDiagCache, parseInetDiag } from '../main/core/collect/parse/inet-di
 import { parseSs, SsLineCache } from '../main/core/collect/parse/ss.js';
 import { InterfaceNames } from '../main/core/collect/linux-interfaces.js';
 import { InodeOwnerIndex } from '../main/core/collect/linux-inodes.js';
-import { resolveOwner } from '../main/core/collect/linux.js';
+import { resolveOwner } from '../main/core/collect/linux-owners.js';
 import { detectConflicts } from '../main/core/conflicts.js';
 import { diffSnapshots } from '../main/core/diff.js';
 import { toSocket } from '../main/core/engine.js';

@@ -2,7 +2,7 @@
 // every fd of every process (collect/linux.ts). Not for another user's sockets when not root:
 // their processes' fds are closed to us, so the search could only come back empty.
 import { describe, expect, it } from 'vitest';
-import { searchable } from '../../main/core/collect/linux.js';
+import { searchable } from '../../main/core/collect/linux-owners.js';
 import type { ParsedSocket } from '../../main/core/collect/parse/types.js';
 
 function socket(inode: number, uid: number | null): ParsedSocket {

@@ -1,6 +1,5 @@
 // Linux: `ss -tunaeH` for the sockets (with inodes), /proc/*/fd for their owners.
 // When `ss` is missing (minimal containers), /proc/net/{tcp,tcp6,udp,udp6} give the same sockets.
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { InodeOwnerIndex } from './linux-inodes.js';
 import { parseProcNet } from './parse/procnet.js';
@@ -12,8 +11,8 @@ import { CommandError, runCommand } from './run.js';
 import type { Run, RunResult } from './run.js';
 import { CollectorError, type CollectOptions, type Collector, type OwnedSocket, type RawCollection } from './types.js';
 import { sameItems, samePids } from '../diff.js';
-import { userName } from '../users.js';
-import type { CollectorName, Family, OwnerVisibility, Protocol } from '../model.js';
+import type { CollectorName, Family, Protocol } from '../model.js';
+import { describeProtected, resolveOwner, searchable } from './linux-owners.js';
 
 /** Failed dumps in a row before full polls stop asking for one. */
 const DUMP_TRIES = 3;
@@ -319,86 +318,4 @@ export class LinuxCollector implements Collector {
 /** ss before iproute2 4.13 has no -H: getopt says so. */
 function refusesNoHeader(error: CommandError): boolean {
   return /invalid option|unrecognized option/i.test(error.stderr);
-}
-
-/**
- * Which unplaced sockets a search of every fd could find. With `myUid` (not root): not another
- * user's, since their processes' fds are closed to us, and a busy daemon's new sockets (DNS
- * lookups, another session's browser) would otherwise cost a whole search every poll. Sockets ss
- * gives no uid for, or did not list, are searched. (As root, a socket held in another PID
- * namespace still costs one search when it appears: a host-network container that churns
- * connections is where that adds up.)
- */
-export function searchable(missing: readonly number[], sockets: readonly ParsedSocket[], myUid: number | null): { search: number[]; skip: number[] } {
-  if (myUid === null) return { search: [...missing], skip: [] };
-  const uidOf = new Map<number, number | null>();
-  const wanted = new Set(missing);
-  for (const s of sockets) if (s.inode !== null && wanted.has(s.inode)) uidOf.set(s.inode, s.uid);
-  const search: number[] = [];
-  const skip: number[] = [];
-  for (const inode of missing) {
-    const uid = uidOf.get(inode);
-    (uid === undefined || uid === null || uid === myUid ? search : skip).push(inode);
-  }
-  return { search, skip };
-}
-
-/**
- * `shielded`: the processes (as "pid 1 (init)") whose open files could be listed but not read, even
- * as root; a socket nobody visible holds is most likely theirs.
- */
-export function resolveOwner(socket: ParsedSocket, pids: number[] | undefined, elevated: boolean, shielded?: string): OwnedSocket {
-  if (pids && pids.length > 0) return owned(socket, pids, 'known');
-  // Inode 0: no file descriptor refers to it (TIME_WAIT, an orphaned FIN_WAIT): no process owns it.
-  if (socket.inode === null) return owned(socket, [], 'none');
-  const myUid = process.getuid?.();
-  let hiddenReason: string;
-  if (!elevated && socket.uid !== null && socket.uid !== myUid) {
-    hiddenReason = `Owned by user ${userName(socket.uid)}; run "sudo porthole" to see which process holds it.`;
-  } else if (elevated && shielded) {
-    hiddenReason = `No process Porthole can inspect holds it. ${shielded} will not show where its open files point, even to root (protected by the kernel or a security module): it is most likely held there, or by a process outside this PID namespace.`;
-  } else if (elevated) {
-    hiddenReason = 'Held by a process outside this PID namespace (another container, or the host); run Porthole there to see it.';
-  } else {
-    hiddenReason = 'The owning process could not be read: it may have just exited, or run in another PID namespace.';
-  }
-  return { ...owned(socket, [], 'hidden'), hiddenReason };
-}
-
-/**
- * `{ ...socket, pids, owner }`, spelled out: at 20,000 sockets an object spread per socket cost
- * ~15x more than a literal of one fixed shape. Copies every ParsedSocket field.
- */
-function owned(s: ParsedSocket, pids: number[], owner: OwnerVisibility): OwnedSocket {
-  return {
-    protocol: s.protocol,
-    family: s.family,
-    localAddress: s.localAddress,
-    localPort: s.localPort,
-    remoteAddress: s.remoteAddress,
-    remotePort: s.remotePort,
-    state: s.state,
-    inode: s.inode,
-    uid: s.uid,
-    v6Only: s.v6Only,
-    pids,
-    owner,
-  };
-}
-
-/** "pid 1 (process_api)", "pids 1 (init) and 812 (falcon-sensor)": names from /proc/PID/comm. */
-export function describeProtected(pids: readonly number[], procRoot = '/proc'): string {
-  const sorted = [...pids].sort((a, b) => a - b);
-  const shown = sorted.slice(0, 5).map((pid) => {
-    let comm = '';
-    try {
-      comm = readFileSync(`${procRoot}/${pid}/comm`, 'utf8').trim();
-    } catch {
-      // gone, or unreadable too: the number will do
-    }
-    return comm ? `${pid} (${comm})` : String(pid);
-  });
-  const more = sorted.length > shown.length ? ` and ${sorted.length - shown.length} more` : '';
-  const list = shown.length > 1 ? `${shown.slice(0, -1).join(', ')}${more ? ', ' : ' and '}${shown[shown.length - 1]}${more}` : shown[0]!;
-  return `${sorted.length === 1 ? 'pid' : 'pids'} ${list}`;
 }
