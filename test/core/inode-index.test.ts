@@ -7,7 +7,7 @@ import { readlinkSync } from 'node:fs';
 import { InodeOwnerIndex, socketInode } from '../../main/core/collect/linux-inodes.js';
 import { Engine } from '../../main/core/engine.js';
 import type { Snapshot } from '../../main/core/model.js';
-import { spawnLab } from './socket-lab.js';
+import { spawnLab, type Lab } from './socket-lab.js';
 import { adopt, cleanup } from './spawned.js';
 
 afterEach(cleanup);
@@ -28,6 +28,20 @@ function ours(snap: Snapshot, ports: Set<string>): string[] {
 
 /** Sockets a process holds open; closing handshakes (FIN_WAIT, TIME_WAIT, LAST_ACK...) come and go on the kernel's time. */
 const live = (line: string) => / (LISTEN|ESTABLISHED|UNCONN) /.test(line);
+
+/**
+ * Open listener "b" in the lab, at `fd` (the lowest free one), and check that the index's next poll
+ * places it with the cheap steps alone: nothing left for a search of every fd.
+ */
+async function expectPlacedAtSameFd(index: InodeOwnerIndex, lab: Lab, fd: number): Promise<void> {
+  const b = await lab.tcpListen('b', '127.0.0.1');
+  expect(b.fd).toBe(fd);
+  const inodeB = socketInode(readlinkSync(`/proc/${lab.pid}/fd/${fd}`));
+  index.refresh();
+  const lookup = index.resolve([inodeB], undefined, { rescan: false });
+  expect(lookup.missing).toEqual([]);
+  expect(lookup.owners.get(inodeB)).toEqual([lab.pid]);
+}
 
 describe.runIf(process.platform === 'linux')('the inode owner cache, polled while sockets come and go', () => {
   it('follows opens, closes, fd-number reuse and sockets inherited by children', async () => {
@@ -152,13 +166,22 @@ describe.runIf(process.platform === 'linux')('the inode owner cache, polled whil
     expect(index.resolve([], undefined, { rescan: false, gone: [inodeA] }).missing).toEqual([]);
 
     await L.close('file');
-    const b = await L.tcpListen('b', '127.0.0.1');
-    expect(b.fd).toBe(a.fd);
-    const inodeB = inodeAt(b.fd);
+    await expectPlacedAtSameFd(index, L, a.fd);
+  });
+
+  it('places a socket at the fd number of one that came and went between two listings, without a full search', async () => {
+    // Under churn, a socket can open after ss lists sockets and close before the next listing: the
+    // index read it (here: the first full read), but no poll ever asked for it. When its fd number
+    // goes to a new socket, the count of fds does not move; only a re-read of the fds holding a
+    // socket ss does not list finds the new one.
+    const L = await spawnLab();
+    const index = new InodeOwnerIndex();
+    const a = await L.tcpListen('a', '127.0.0.1');
     index.refresh();
-    const lookup = index.resolve([inodeB], undefined, { rescan: false });
-    expect(lookup.missing).toEqual([]);
-    expect(lookup.owners.get(inodeB)).toEqual([L.pid]);
+    expect(index.resolve([], undefined, { rescan: false }).missing).toEqual([]);
+
+    await L.close('a');
+    await expectPlacedAtSameFd(index, L, a.fd);
   });
 
   it('does not let the memory of closed sockets grow without end while nothing goes missing', () => {

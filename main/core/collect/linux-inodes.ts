@@ -156,7 +156,10 @@ export class InodeOwnerIndex {
       this.readAll(false, true);
       // b. fd numbers whose socket has gone since the last poll, and may now hold a new one. Even
       //    after a full read: refresh() may have run before ss, and an fd reused in between.
-      this.rereadClosed(new Set(list));
+      //    On a full poll, every fd whose socket ss does not list now: under churn, a socket
+      //    opened and closed between two polls was read by some search but never listed, and its
+      //    fd number is as likely to be reused as a listed one's.
+      this.rereadClosed(new Set(list), !options.partial);
       owners = this.buildOwners();
       missing = this.missingFrom(owners, list);
       // c. Everything, likely owners first. Whatever is still missing then has no visible owner.
@@ -342,12 +345,16 @@ export class InodeOwnerIndex {
     return changed;
   }
 
-  /** Re-read fds whose socket ss listed before and not any more: closed, maybe reused. */
-  private rereadClosed(wanted: Set<number>): void {
-    const lastWanted = new Set(this.lastWanted);
+  /**
+   * Re-read fds whose socket ss listed before and not any more: closed, maybe reused. With
+   * `anyUnlisted` (`wanted` is every socket ss lists), every fd whose socket is not in `wanted`,
+   * which adds the few sockets ss never lists (unix, netlink) to the sockets closed unseen.
+   */
+  private rereadClosed(wanted: Set<number>, anyUnlisted = false): void {
+    const lastWanted = anyUnlisted ? undefined : new Set(this.lastWanted);
     for (const [pid, entry] of this.processes) {
       for (const [fd, inode] of entry.fds) {
-        if (inode !== 0 && !wanted.has(inode) && (lastWanted.has(inode) || this.closedSince.has(inode))) {
+        if (inode !== 0 && !wanted.has(inode) && (lastWanted === undefined || lastWanted.has(inode) || this.closedSince.has(inode))) {
           this.setFd(entry.fds, fd, this.readFd(pid, fd));
         }
       }
