@@ -2,7 +2,7 @@
 // touch, and for a pipe that means loading net and the stream machinery: ~3 ms of `porthole --help
 // | less` (commands that start a child process load net anyway). A blocking pipe or file takes
 // writeSync as it is; anything else falls back to the stream, which queues and drains. Terminals
-// always get the stream: on Windows only it turns UTF-8 into what the console shows.
+// always get the stream: on Windows it is what turns UTF-8 into text the console shows.
 import { fstatSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 

@@ -1,5 +1,5 @@
 // Who a socket belongs to, once the inode index has answered: its owners, or why they are hidden.
-// Also which unplaced sockets are worth a search of every fd at all.
+// Also which unplaced sockets are worth a search of every fd at all, and whose fds to read first.
 import { readFileSync } from 'node:fs';
 import type { OwnerVisibility } from '../model.js';
 import { userName } from '../users.js';
@@ -86,4 +86,48 @@ export function describeProtected(pids: readonly number[], procRoot = '/proc'): 
   const more = sorted.length > shown.length ? ` and ${sorted.length - shown.length} more` : '';
   const list = shown.length > 1 ? `${shown.slice(0, -1).join(', ')}${more ? ', ' : ' and '}${shown[shown.length - 1]}${more}` : shown[0]!;
   return `${sorted.length === 1 ? 'pid' : 'pids'} ${list}`;
+}
+
+/**
+ * For a search of every fd: who most likely holds each sought socket, to read first.
+ *   - An accepted connection belongs to whoever holds the listener on its local port.
+ *   - A client connection most likely belongs to a process already connected to the same remote
+ *     address and port (connection pools, keep-alive), the busiest such process first.
+ * `previous`: the last full poll's sockets with their owners. Only the order of a search depends
+ * on this, never its answer.
+ */
+export function searchHints(
+  sought: readonly number[],
+  sockets: readonly ParsedSocket[],
+  listenerOwners: ReadonlyMap<number, number[]>,
+  previous: readonly OwnedSocket[],
+): (inode: number) => number[] | undefined {
+  const wanted = new Set(sought);
+  const byInode = new Map<number, ParsedSocket>();
+  for (const s of sockets) if (s.inode !== null && wanted.has(s.inode)) byInode.set(s.inode, s);
+  // Remote endpoint -> pid -> how many of its connections there are.
+  const peers = new Map<string, Map<number, number>>();
+  for (const s of byInode.values()) {
+    if (s.remotePort !== null && s.remoteAddress !== null && !listenerOwners.has(s.localPort)) peers.set(remoteKey(s), new Map());
+  }
+  if (peers.size > 0) {
+    for (const o of previous) {
+      if (o.remotePort === null || o.owner !== 'known') continue;
+      const counts = peers.get(remoteKey(o));
+      if (counts) for (const pid of o.pids) counts.set(pid, (counts.get(pid) ?? 0) + 1);
+    }
+  }
+  return (inode) => {
+    const s = byInode.get(inode);
+    if (!s) return undefined;
+    const listener = listenerOwners.get(s.localPort);
+    if (listener) return listener;
+    const counts = s.remotePort === null ? undefined : peers.get(remoteKey(s));
+    if (!counts || counts.size === 0) return undefined;
+    return [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([pid]) => pid);
+  };
+}
+
+function remoteKey(s: Pick<ParsedSocket, 'protocol' | 'remoteAddress' | 'remotePort'>): string {
+  return `${s.protocol}|${s.remoteAddress}|${s.remotePort}`;
 }

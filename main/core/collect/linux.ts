@@ -12,7 +12,7 @@ import type { Run, RunResult } from './run.js';
 import { CollectorError, type CollectOptions, type Collector, type OwnedSocket, type RawCollection } from './types.js';
 import { sameItems, samePids } from '../diff.js';
 import type { CollectorName, Family, Protocol } from '../model.js';
-import { describeProtected, resolveOwner, searchable } from './linux-owners.js';
+import { describeProtected, resolveOwner, searchable, searchHints } from './linux-owners.js';
 
 /** Failed dumps in a row before full polls stop asking for one. */
 const DUMP_TRIES = 3;
@@ -36,7 +36,7 @@ const RECHECK_ABOVE_FDS = 5000;
 export class LinuxCollector implements Collector {
   name: CollectorName = 'linux-ss';
   private readonly index: InodeOwnerIndex;
-  /** Listener owners by port from the last poll: an accepted connection belongs to its listener's owner. */
+  /** Listener owners by port from the last poll: an accepted connection belongs to its listener's owner (see searchHints). */
   private listenerOwners = new Map<number, number[]>();
   private ssMissing = false;
   /** The last full poll's parsed lines, and what each parsed socket became with its owners. */
@@ -109,7 +109,7 @@ export class LinuxCollector implements Collector {
         // listed them: no search can find those. Ask ss (about their ports only) which still exist.
         const alive = await this.stillListed(search, parsed.sockets, options.signal);
         const sought = alive ? search.filter((inode) => alive.has(inode)) : search;
-        const found = this.index.rescan(sought, this.listenerHints(parsed.sockets));
+        const found = this.index.rescan(sought, searchHints(sought, parsed.sockets, this.listenerOwners, this.lastOwned?.sockets ?? []));
         // The search re-reads fds: a socket closed meanwhile drops out of its answer, but it was
         // open, and whose, when ss listed it. Keep that; take the fresher answer for the rest.
         // A copy: the index hands out its own map, which it reuses while nothing changes.
@@ -296,16 +296,6 @@ export class LinuxCollector implements Collector {
   private dumpFailed(): undefined {
     if (++this.dumpFailures >= DUMP_TRIES) this.dumpWorks = false;
     return undefined;
-  }
-
-  /** For a search: the owners of the listener on a socket's port probably own it (accepted connections). */
-  private listenerHints(sockets: readonly ParsedSocket[]): (inode: number) => number[] | undefined {
-    const portOfInode = new Map<number, number>();
-    for (const s of sockets) if (s.inode !== null) portOfInode.set(s.inode, s.localPort);
-    return (inode) => {
-      const port = portOfInode.get(inode);
-      return port === undefined ? undefined : this.listenerOwners.get(port);
-    };
   }
 
   private rememberListeners(sockets: OwnedSocket[]): void {
