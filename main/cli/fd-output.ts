@@ -2,23 +2,24 @@
 // touch, and for a pipe that means loading net and the stream machinery: ~3 ms of `porthole --help
 // | less` (commands that start a child process load net anyway). A blocking pipe or file takes
 // writeSync as it is; anything else falls back to the stream, which queues and drains. Terminals
-// always get the stream: on Windows it is what turns UTF-8 into text the console shows.
+// and other character devices (/dev/null) always get the stream: telling the two apart needs
+// node:tty, which costs as much as the stream, and on Windows only the stream turns UTF-8 into
+// text the console shows.
 import { fstatSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
 export class FdOutput {
   private mode: 'direct' | 'stream' | 'closed';
 
   /**
    * `stream`: Node's stream for the same fd, built only if a direct write cannot go on.
-   * `terminal`: the fd is a terminal (see isTerminal()), which only the stream writes to.
+   * `direct`: whether to try writeSync first (see writesDirectly()); otherwise only the stream.
    */
   constructor(
     private readonly fd: number,
     private readonly stream: () => NodeJS.WriteStream,
-    terminal = false,
+    direct = true,
   ) {
-    this.mode = terminal ? 'stream' : 'direct';
+    this.mode = direct ? 'direct' : 'stream';
   }
 
   write(text: string): void {
@@ -55,15 +56,12 @@ export class FdOutput {
   }
 }
 
-/**
- * Whether `fd` is a terminal. Only character devices can be; for those (a terminal, or /dev/null)
- * node:tty answers, and is loaded only then: a pipe or a file never pays for it.
- */
-export function isTerminal(fd: number): boolean {
+/** Whether `fd` is a pipe, a socket or a regular file: what writeSync serves as well as the stream. */
+export function writesDirectly(fd: number): boolean {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const stat = fstatSync(fd);
+    return stat.isFIFO() || stat.isSocket() || stat.isFile();
   } catch {
-    return false; // a closed fd
+    return false; // let Node's stream decide what to make of it
   }
-  return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(fd);
 }

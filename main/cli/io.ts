@@ -1,7 +1,7 @@
 // Where a command reads and writes. Passed in rather than imported so commands stay testable and
 // so `serve` can reuse them without touching the real terminal.
 import { createRequire } from 'node:module';
-import { FdOutput, isTerminal } from './fd-output.js';
+import { FdOutput, writesDirectly } from './fd-output.js';
 import { createStyle, type Style } from './output/style.js';
 
 export interface CliIO {
@@ -19,11 +19,12 @@ export interface CliIO {
 
 export function processIO(): CliIO {
   let errStyle: Style | undefined;
-  const isTTY = isTerminal(1);
-  // stdout is written to directly (see fd-output.ts); stdin and stderr are getters: Node builds
-  // each stream on first touch (a few ms for a pipe), and `porthole 3000` never reads stdin and
-  // rarely writes to stderr.
-  const stdout = new FdOutput(1, stdoutStream, isTTY);
+  // A pipe or a file is written to directly (see fd-output.ts), and is no terminal. stdin and
+  // stderr are getters: Node builds each stream on first touch (a few ms for a pipe), and
+  // `porthole 3000` never reads stdin and rarely writes to stderr.
+  const direct = writesDirectly(1);
+  const isTTY = !direct && stdoutStream().isTTY === true;
+  const stdout = new FdOutput(1, stdoutStream, direct);
   return {
     isTTY,
     get stderr() {

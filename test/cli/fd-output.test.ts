@@ -1,13 +1,13 @@
 // FdOutput against real pipes: a child process writes through it while this test reads, or stops
 // reading, or closes its end.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FdOutput } from '../../main/cli/fd-output.js';
+import { FdOutput, writesDirectly } from '../../main/cli/fd-output.js';
 
 // The children run plain node on a build of the module: a TypeScript loader (tsx) may touch
 // process.stdout itself, which makes fd 1 non-blocking and would blur the cases apart.
@@ -69,11 +69,35 @@ describe('FdOutput', () => {
     expectAllLines(r.stdout, 10_000);
   });
 
+  it('writes directly to pipes and files only', () => {
+    const file = path.join(dir, 'out.txt');
+    const fileFd = openSync(file, 'w');
+    try {
+      expect(writesDirectly(fileFd)).toBe(true);
+    } finally {
+      closeSync(fileFd);
+    }
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', `import { writesDirectly } from ${JSON.stringify(MODULE)}; process.stderr.write(String(writesDirectly(1)))`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(child.stderr).toBe('true');
+    if (process.platform !== 'win32') {
+      // A character device, like a terminal: left to Node's stream.
+      const nullFd = openSync('/dev/null', 'w');
+      try {
+        expect(writesDirectly(nullFd)).toBe(false);
+      } finally {
+        closeSync(nullFd);
+      }
+    }
+  });
+
   it('leaves a terminal to the stream', () => {
     // Stands in for the terminal: the stream is what gets written to, never the fd.
     const written: string[] = [];
     const stream = { write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream;
-    const out = new FdOutput(1, () => stream, true);
+    const out = new FdOutput(1, () => stream, false);
     out.write('→ ⚠\n');
     expect(written).toEqual(['→ ⚠\n']);
   });
