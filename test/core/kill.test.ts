@@ -168,9 +168,8 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     const plan = await planKill({ port: s.port! });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
-    const t0 = Date.now();
     const report = await executeKill(plan, { force: true, graceMs: 20_000, signal: controller.signal });
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    // Had the abort not cut the 20 s grace short, --force would have escalated to SIGKILL.
     expect(report.aborted).toBe(true);
     expect(report.steps.filter((x) => x.kind === 'signal').map((x) => x.kind === 'signal' && x.signal)).toEqual(['SIGTERM']);
     expect(report.results[0]!.outcome).toBe('still-running');

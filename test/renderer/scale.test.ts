@@ -1,8 +1,8 @@
 // 21,000 sockets (a busy build machine): applying a 1% delta, keeping the sort, and a filter
-// keystroke. Measured on a quiet 2-core box: first sort by process ~70 ms, delta ~6 ms, patch
-// ~14 ms, keystroke ~25 ms. The time ceilings only catch an accidental O(n²) (shared CI cores
-// are too noisy for tight ones); the structural checks (patched, not re-sorted; unchanged rows
-// kept by reference) are the real assertions. PORTHOLE_SCALE_LOG=1 prints the timings.
+// keystroke. What keeps them cheap is structural, and that is what is asserted: the sort is
+// patched, not redone, and unchanged rows are kept by reference. How fast they are is measured by
+// `npm run bench:ui` in Chromium, not here; PORTHOLE_SCALE_LOG=1 prints this test's timings (on a
+// quiet 2-core box: first sort by process ~70 ms, delta ~6 ms, patch ~14 ms, keystroke ~25 ms).
 import { describe, expect, it } from 'vitest';
 import type { Socket } from '../../main/core/model.js';
 import { compileFilter, parseFilter } from '../../renderer/filter.js';
@@ -35,7 +35,7 @@ const time = (fn: () => void) => {
 };
 
 describe('at 21,000 sockets', () => {
-  it('a 1% delta is applied, re-sorted by patching and re-filtered quickly', () => {
+  it('a 1% delta keeps unchanged rows, patches the sort instead of redoing it, and re-filters', () => {
     const { sockets, processes } = busyMachine();
     const store = new PortholeStore({ now: () => 0, setTimeout: () => 0, clearTimeout: () => undefined });
     store.dispatch({ type: 'snapshot', seq: 1, snapshot: snapshot(sockets, processes) });
@@ -56,6 +56,9 @@ describe('at 21,000 sockets', () => {
     const patchMs = time(() => (sorted = sorter.update(store.getState().sockets, store.getState().rowsLog, spec, ctx())));
     expect(sorter.lastUpdate).toBe('patch');
     expect(sorted).toHaveLength(N + added.length);
+    // The patched order is the order a sort from scratch gives.
+    const fresh = new SortedRows().update(store.getState().sockets, store.getState().rowsLog, spec, ctx());
+    expect(sorted.map((s) => s.key)).toEqual(fresh.map((s) => s.key));
 
     // A keystroke: warm the per-object search text once (first paint), then time the next one.
     filterSockets(sorted, compileFilter(parseFilter('worker-1'), ctx()), false);
@@ -66,8 +69,5 @@ describe('at 21,000 sockets', () => {
     expect(shown.length).toBeGreaterThan(0);
 
     if (process.env.PORTHOLE_SCALE_LOG) console.log({ firstSort, applyMs, patchMs, filterMs });
-    expect(applyMs).toBeLessThan(500);
-    expect(patchMs).toBeLessThan(500);
-    expect(filterMs).toBeLessThan(500);
   });
 });
