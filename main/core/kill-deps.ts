@@ -4,6 +4,7 @@ import { ancestorsOf, descendantsOf, platformIdentity, readIdentity } from './id
 import { signalSender } from './kill-signal.js';
 import type { KillDeps } from './kill-types.js';
 import { engineLookup } from './port-view.js';
+import { createProcessDescriber } from './processes.js';
 import { trialBind } from './trial-bind.js';
 
 export function defaultKillDeps(platform: NodeJS.Platform = process.platform): KillDeps {
@@ -11,6 +12,15 @@ export function defaultKillDeps(platform: NodeJS.Platform = process.platform): K
   return {
     sockets: engineLookup,
     readIdentity: (pid) => readIdentity(pid, backend),
+    // On Windows the identity's name is already the full image name, and asking CIM again would
+    // start another PowerShell (~1 s) for nothing.
+    namesOf:
+      platform === 'win32'
+        ? async () => new Map()
+        : async (pids) => {
+            const described = await createProcessDescriber(platform).describe(pids, new Map());
+            return new Map([...described].map(([pid, info]) => [pid, info.name]));
+          },
     ancestorsOf: (pid) => ancestorsOf(pid, backend),
     descendantsOf: (pid) => descendantsOf(pid, backend),
     sendSignal: signalSender(platform),

@@ -53,7 +53,7 @@ export async function planKill(target: KillTarget, options: PlanOptions = {}): P
   const add = async (pid: number, role: KillCandidate['role']): Promise<void> => {
     if (taken.has(pid)) return;
     taken.add(pid);
-    const refusal = guardRefusal(pid, deps.selfPid, ancestors, (p) => processName(view, p, undefined));
+    const refusal = guardRefusal(pid, deps.selfPid, ancestors);
     if (refusal) return void refusals.push(refusal);
     const id = await deps.readIdentity(pid);
     if (!id) {
@@ -85,7 +85,31 @@ export async function planKill(target: KillTarget, options: PlanOptions = {}): P
     c.ports = (view?.sockets ?? []).filter((s) => holdsPort(s) && s.pids.includes(c.pid)).map(toHeldPort);
   }
   const checks = 'port' in target ? portChecks(target.port, target.protocol, view) : dedupe(candidates.flatMap((c) => c.ports).map(toBindSpec));
+  await nameEveryone(candidates, refusals, view, deps, ancestors);
   return finish(parentsFirst(candidates), checks);
+}
+
+/**
+ * Full names for the pids the plan mentions that the socket view did not name (a pid target with no
+ * sockets, init, Porthole's own shell): "bash (pid 812) started Porthole", not "unknown (pid 812)".
+ */
+async function nameEveryone(candidates: KillCandidate[], refusals: Refusal[], view: PortView | undefined, deps: KillDeps, ancestors: ReadonlySet<number>): Promise<void> {
+  const guarded = (r: Refusal) => r.pid !== null && (r.reason === 'init' || r.reason === 'self' || r.reason === 'ancestor');
+  const unnamed = [...candidates.map((c) => c.pid), ...refusals.filter(guarded).map((r) => r.pid!)].filter((pid) => !view?.processes?.has(pid));
+  let names = new Map<number, string>();
+  if (unnamed.length > 0) {
+    try {
+      names = await deps.namesOf(unnamed);
+    } catch {
+      // Names are for the reader; the short names planning already has will do.
+    }
+  }
+  const nameOf = (pid: number) => view?.processes?.get(pid)?.name ?? names.get(pid);
+  for (const c of candidates) c.name = nameOf(c.pid) ?? c.name;
+  for (let i = 0; i < refusals.length; i++) {
+    const r = refusals[i]!;
+    if (guarded(r)) refusals[i] = guardRefusal(r.pid!, deps.selfPid, ancestors, nameOf) ?? r;
+  }
 }
 
 /** Refusals and notes about the sockets on the port; returns the pids that hold it. */

@@ -146,6 +146,8 @@ export interface KillReport {
 export interface KillDeps {
   sockets: SocketLookup;
   readIdentity(pid: number): Promise<ProcessIdentity | null>;
+  /** Full names, for what planning shows: a process's identity carries only the OS's short name. */
+  namesOf(pids: number[]): Promise<Map<number, string>>;
   ancestorsOf(pid: number): Promise<number[]>;
   descendantsOf(pid: number): Promise<number[]>;
   sendSignal: SignalSender;

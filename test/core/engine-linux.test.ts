@@ -1,7 +1,7 @@
 // The Linux engine against the real machine: real sockets in real child processes, and what
 // `new Engine().snapshot()` says about them, checked against what the test knows it created and
 // against `ss -tunap` as an independent witness.
-import { chmodSync, copyFileSync, linkSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,7 +15,7 @@ import { Engine } from '../../main/core/engine.js';
 import { socketKey, type Snapshot, type Socket } from '../../main/core/model.js';
 import { trialBind } from '../../main/core/trial-bind.js';
 import { userName } from '../../main/core/users.js';
-import { spawnLab, type Lab } from './socket-lab.js';
+import { LONG_NAME, longNamedNode, spawnLab, type Lab } from './socket-lab.js';
 import { adopt, cleanup, spawnScript, waitFor } from './spawned.js';
 
 const linux = process.platform === 'linux';
@@ -29,14 +29,7 @@ beforeAll(() => {
   if (!linux) return;
   tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'porthole-engine-')));
   chmodSync(tmp, 0o755);
-  // A program whose name is longer than the 15 characters the kernel keeps in `comm`.
-  longName = path.join(tmp, 'porthole-test-server-with-a-very-long-name');
-  try {
-    linkSync(process.execPath, longName);
-  } catch {
-    copyFileSync(process.execPath, longName);
-    chmodSync(longName, 0o755);
-  }
+  longName = longNamedNode(tmp);
 });
 
 afterEach(cleanup);
@@ -232,7 +225,7 @@ describe.runIf(linux)('Engine on Linux: sockets and their owners', () => {
     const snap = await new Engine().snapshot({ port });
     expect(find(snap, { protocol: 'tcp', localAddress: '127.0.0.1', localPort: port, state: 'LISTEN' }).pids).toEqual([lab.pid]);
     expect(snap.processes.get(lab.pid)).toMatchObject({
-      name: 'porthole-test-server-with-a-very-long-name',
+      name: LONG_NAME,
       exe: longName,
       argv: [longName, ...lab.argv.slice(1)],
     });

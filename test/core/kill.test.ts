@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readIdentity } from '../../main/core/identity.js';
 import type { KillSignal, SignalResult } from '../../main/core/kill-signal.js';
 import { executeKill, planKill, type KillCandidate, type KillDeps, type KillPlan } from '../../main/core/kill.js';
 import type { PortSocket } from '../../main/core/port-view.js';
 import { trialBind } from '../../main/core/trial-bind.js';
+import { LONG_NAME, longNamedNode, spawnLab } from './socket-lab.js';
 import { cleanup, isRunning, reapedPid, spawnHelper, waitFor } from './spawned.js';
 
 afterEach(cleanup);
@@ -214,6 +217,35 @@ describe.runIf(process.platform === 'linux')('refusals', () => {
   it('refuses this process and its parent (an ancestor)', async () => {
     expect(await refusalOf(process.pid)).toMatchObject({ pid: process.pid, reason: 'self' });
     expect(await refusalOf(process.ppid)).toMatchObject({ pid: process.ppid, reason: 'ancestor' });
+  });
+
+  describe('names the processes it shows by their full names', () => {
+    let tmp: string | undefined;
+    afterAll(() => {
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it('a pid target without sockets, and a refused one', async () => {
+      tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'porthole-kill-')));
+      const lab = await spawnLab({ execPath: longNamedNode(tmp) });
+      const plan = await planKill({ pid: lab.pid });
+      expect(plan.candidates).toMatchObject([{ pid: lab.pid, name: LONG_NAME }]);
+      expect(plan.summary).toContain(`${LONG_NAME} (pid ${lab.pid})`);
+      // As if Porthole were that process: it is then "self", never signalled, and named.
+      const asSelf = await planKill({ pid: lab.pid }, { deps: { selfPid: lab.pid } });
+      expect(asSelf.refusals).toMatchObject([{ reason: 'self', message: `${LONG_NAME} (pid ${lab.pid}) is Porthole itself.` }]);
+      expect(isRunning(lab.child)).toBe(true);
+    });
+
+    it('init and the process that started Porthole', async () => {
+      for (const [pid, reason] of [[1, 'init'], [process.ppid, 'ancestor']] as const) {
+        const refusal = await refusalOf(pid);
+        expect(refusal.reason).toBe(reason);
+        // A name from /proc, or the bare pid if it hides even that: never a placeholder.
+        expect(refusal.message).toMatch(new RegExp(`^(\\S[^(]* \\(pid ${pid}\\)|pid ${pid}) `));
+        expect(refusal.message).not.toMatch(/unknown/);
+      }
+    });
   });
 
   it('refuses a pid that does not exist', async () => {

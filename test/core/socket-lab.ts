@@ -1,7 +1,24 @@
 // A child process that opens and closes real sockets when the test asks (over IPC), for the Linux
 // engine tests. Everything binds loopback on OS-chosen ports unless a test passes a port it got
 // from the OS a moment before.
+import { chmodSync, copyFileSync, linkSync } from 'node:fs';
+import path from 'node:path';
 import { spawnScript, type ScriptChild, type ScriptOptions } from './spawned.js';
+
+/** The name of the program longNamedNode() makes: longer than the 15 characters the kernel keeps in `comm`. */
+export const LONG_NAME = 'porthole-test-server-with-a-very-long-name';
+
+/** Node under a long name, in `dir` (a hard link, or a copy across file systems): pass it as spawnLab's execPath. */
+export function longNamedNode(dir: string): string {
+  const file = path.join(dir, LONG_NAME);
+  try {
+    linkSync(process.execPath, file);
+  } catch {
+    copyFileSync(process.execPath, file);
+    chmodSync(file, 0o755);
+  }
+  return file;
+}
 
 const LAB = String.raw`
 const net = require('net');
