@@ -39,8 +39,14 @@ export function parseCommand(argv: string[]): Command {
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     return first === undefined ? { name: 'list', listening: false, json: false } : { name: 'help' };
   }
-  // `porthole --json` and `porthole --listening` mean `porthole list ...`.
-  if (first.startsWith('-')) return parseList(argv);
+  if (first.startsWith('-') && first !== '-') {
+    // Options may come first: `porthole --json 3000`, `porthole --json why 3000`. With no command
+    // or port after them, `porthole --json` and `porthole --listening` mean `porthole list ...`.
+    const at = firstPositional(argv);
+    if (at === undefined) return parseList(argv);
+    if (argv[at - 1] === '--' && argv[at]!.startsWith('-')) throw new UsageError(`unknown command "${argv[at]}" (try: porthole help)`);
+    return parseCommand([argv[at]!, ...argv.slice(0, at), ...argv.slice(at + 1)]);
+  }
   if (SUBCOMMANDS.has(first)) {
     const rest = argv.slice(1);
     switch (first) {
@@ -57,8 +63,27 @@ export function parseCommand(argv: string[]): Command {
     }
   }
   if (/^\d+$/.test(first) || /^:\d+$/.test(first)) return parsePortQuery(argv);
+  // "3e3", "0x50", "+80", "80.0": meant as a port, so say what is wrong with it.
+  if (/^\s*[+:]?\d/.test(first)) parsePort(first);
   throw new UsageError(`unknown command "${first}" (try: porthole help)`);
 }
+
+/** Where the first word that is not an option (nor an option's value) is, if any. */
+function firstPositional(argv: string[]): number | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === '--') return i + 1 < argv.length ? i + 1 : undefined;
+    if (!word.startsWith('-') || word === '-') return i;
+    // A string option written as two words: skip its value too.
+    if (!word.includes('=') && STRING_OPTIONS.has(word.replace(/^--?/, ''))) i++;
+  }
+  return undefined;
+}
+
+/** Options of any command that take a value. */
+const STRING_OPTIONS = new Set(
+  Object.values(FLAGS).flatMap((flags) => Object.entries(flags).filter(([, spec]) => spec.type === 'string').map(([name]) => name)),
+);
 
 function parse(command: string, args: string[], positionals: { min: number; max: number; what: string }) {
   let parsed;

@@ -137,6 +137,7 @@ describe('bad arguments', () => {
     [['list', '--bogus'], /unknown option --bogus/],
     [['3000', '4000'], /unexpected argument "4000"/],
     [['frobnicate'], /unknown command "frobnicate"/],
+    [['3e3'], /"3e3" is not a port number/],
     [['watch', '--interval', 'soon'], /not a duration/],
     [['watch', '--interval', '1ms'], /between 250ms and 1h/],
   ];

@@ -1,0 +1,82 @@
+// The command-line grammar on its own: what each argv means, and that no argv can make it fail
+// other than with a usage error (the CLI tests run the real command for the exit codes).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HelpRequested, parseCommand, UsageError } from '../../main/cli/args.js';
+
+describe('options may come before the command or the port', () => {
+  const same: Array<[string[], string[]]> = [
+    [['--json', '3000'], ['3000', '--json']],
+    [['--json', ':3000'], [':3000', '--json']],
+    [['--json', 'why', '3000', '--udp'], ['why', '3000', '--json', '--udp']],
+    [['--json', 'list', '--listening'], ['list', '--listening', '--json']],
+    [['-l', '--json'], ['list', '-l', '--json']],
+    [['--json', 'kill', 'pid:42', '--yes', '--tree'], ['kill', 'pid:42', '--json', '--yes', '--tree']],
+    [['--json', '--output', 'changes.json', 'watch', '3000'], ['watch', '3000', '--json', '--output', 'changes.json']],
+    [['--output=changes.json', '--json', 'watch'], ['watch', '--json', '--output=changes.json']],
+    [['--', '3000'], ['3000']],
+  ];
+  it.each(same)('%j means %j', (before, after) => {
+    expect(parseCommand(before)).toEqual(parseCommand(after));
+  });
+
+  it('with no command or port after them, they are options of `list`', () => {
+    expect(parseCommand(['--json'])).toEqual({ name: 'list', listening: false, json: true });
+    expect(parseCommand(['--listening', '--json'])).toEqual({ name: 'list', listening: true, json: true });
+    // The value of --output is not a command, even when it looks like one.
+    expect(parseCommand(['--json', '--output', 'why'])).toEqual({ name: 'list', listening: false, json: true, output: 'why' });
+  });
+
+  it('an option the command does not have is still refused', () => {
+    expect(() => parseCommand(['--force', '3000'])).toThrow(/port: unknown option --force/);
+    expect(() => parseCommand(['--bogus', 'why', '3000'])).toThrow(/why: unknown option --bogus/);
+  });
+
+  it('after --, a word that starts with a dash is not an option', () => {
+    expect(() => parseCommand(['--', '--json'])).toThrow(/unknown command "--json"/);
+  });
+});
+
+describe('words that look like a port but are not one', () => {
+  it.each(['3e3', '0x50', '+80', '80.0', ' 80', ':80x', '1_000'])('%j: says it is not a port number', (word) => {
+    expect(() => parseCommand([word])).toThrow(UsageError);
+    expect(() => parseCommand([word])).toThrow(/is not a port number/);
+  });
+
+  it('a word that is no number at all is an unknown command', () => {
+    expect(() => parseCommand(['http'])).toThrow(/unknown command "http"/);
+    expect(() => parseCommand(['-'])).toThrow(/unknown command "-"/);
+  });
+});
+
+describe('any argv', () => {
+  const word = fc.oneof(
+    fc.constantFrom('list', 'why', 'kill', 'watch', 'serve', 'help', '--json', '--listening', '-l', '--output', '--interval', '--port', '--yes', '--tree', '--', '-', '--help', 'pid:1', ':80', '3000', '65536'),
+    fc.string({ maxLength: 12 }),
+    fc.integer({ min: -5, max: 70_000 }).map(String),
+  );
+
+  it('gives a command or a usage error, never anything else', () => {
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 8 }), (argv) => {
+        try {
+          const command = parseCommand(argv);
+          expect(typeof command.name).toBe('string');
+        } catch (error) {
+          if (!(error instanceof UsageError || error instanceof HelpRequested)) throw error;
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a port query means the same wherever its options stand', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 65_535 }), fc.integer({ min: 0, max: 1 }), (port, at) => {
+        const argv = [String(port)];
+        argv.splice(at, 0, '--json');
+        expect(parseCommand(argv)).toEqual({ name: 'port', port, json: true });
+      }),
+    );
+  });
+});
