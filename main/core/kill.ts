@@ -66,7 +66,7 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
 
   // Identity re-read immediately before the signal: the one check that makes signalling safe.
   const signalOne = async (c: KillCandidate, signal: KillSignal): Promise<void> => {
-    const refusal = guardRefusal(c.pid, deps.selfPid, ancestors);
+    const refusal = guardRefusal(c.pid, deps.selfPid, ancestors, (pid) => (pid === c.pid ? c.name : undefined));
     if (refusal) {
       steps.push({ kind: 'skipped', at: deps.now(), pid: c.pid, reason: refusal.reason, message: refusal.message });
       return settle(c, 'refused', null, refusal.message, refusal.reason);

@@ -263,9 +263,10 @@ describe.runIf(process.platform === 'linux')('refusals', () => {
 
   it('re-checks at execution: a hand-made plan naming forbidden pids signals nothing', async () => {
     const { calls, sendSignal } = recordingSender();
-    const plan = handMadePlan([{ pid: 0 }, { pid: 1 }, { pid: -1 }, { pid: Number.NaN }, { pid: process.pid }, { pid: process.ppid }]);
+    const plan = handMadePlan([{ pid: 0 }, { pid: 1 }, { pid: -1 }, { pid: Number.NaN }, { pid: process.pid, name: 'vitest-worker' }, { pid: process.ppid }]);
     const report = await executeKill(plan, { deps: { sendSignal }, graceMs: 0 });
     expect(calls).toEqual([]);
+    expect(report.results[4]!.message).toBe(`vitest-worker (pid ${process.pid}) is Porthole itself.`);
     expect(report.results.map((r) => r.outcome)).toEqual(Array(6).fill('refused'));
     expect(report.results.map((r) => r.reason)).toEqual(['invalid-pid', 'init', 'invalid-pid', 'invalid-pid', 'self', 'ancestor']);
     expect(report.ok).toBe(false);
