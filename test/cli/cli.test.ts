@@ -206,7 +206,10 @@ describe('porthole why', () => {
     const s = await spawnHelper({ host: '127.0.0.1' });
     const held = await runCli(['why', String(s.port)]);
     expect(held.code).toBe(1);
-    expect(held.stdout).toContain(`pid ${s.pid}`);
+    const lines = held.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`No: a TCP server can't bind :${s.port} now.`);
+    // Who holds it is said once, on the first finding.
+    expect(lines.filter((l) => l.includes(`pid ${s.pid}`))).toEqual([`  ✗ TCP 127.0.0.1:${s.port} is in use by node (pid ${s.pid}).`]);
     const port = await freePort();
     const free = await runCli(['why', String(port), '--json']);
     expect(free.code).toBe(0);

@@ -17,7 +17,11 @@ const MARK: Record<Severity, (style: Style) => string> = {
 };
 
 export function describeDiagnosis(d: Diagnosis, style: Style): string[] {
-  const headline = d.bindable ? style.green(d.verdict) : style.red(d.verdict);
+  // The verdict ends with the main blocker's sentence (a one-line answer for --json and the app);
+  // here that sentence is the first line below it, so it is not said twice.
+  const blocker = d.findings.find((f) => f.severity === 'blocker');
+  const verdict = blocker && d.verdict.endsWith(` ${blocker.message}`) ? d.verdict.slice(0, -blocker.message.length - 1) : d.verdict;
+  const headline = d.bindable ? style.green(verdict) : style.red(verdict);
   const lines = [headline];
   for (const f of d.findings) lines.push(`  ${MARK[f.severity](style)} ${f.message}`);
   const probes = d.probes.map((p) => `${p.label} ${p.result.ok ? style.green('ok') : style.red(p.result.code)}`);
