@@ -133,6 +133,7 @@ export interface PlannedProcess {
 }
 
 export interface KillPlanView {
+  /** What will be stopped, in one line; the refusals are listed apart, not repeated here. */
   summary: string;
   candidates: PlannedProcess[];
   refusals: string[];

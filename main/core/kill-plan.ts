@@ -183,12 +183,27 @@ export function parentsFirst(candidates: KillCandidate[]): KillCandidate[] {
     .map((x) => x.c);
 }
 
+/** The plan in one line, refusals included: for a caller that shows nothing else. */
 function summarize(target: KillTarget, candidates: KillCandidate[], refusals: Refusal[]): string {
-  const what = 'port' in target ? `:${target.port}` : `pid ${target.pid}`;
   if (candidates.length === 0) {
+    const what = targetLabel(target);
     return refusals.length > 0 ? `Nothing will be stopped for ${what}: ${refusals[0]!.message}` : `Nothing to stop: no process holds ${what}.`;
   }
-  const list = candidates.map((c) => `${c.name} (pid ${c.pid}${c.role === 'descendant' ? ', child' : ''})`).join(', ');
   const refused = refusals.length > 0 ? ` ${refusals.length} refused: ${refusals.map((r) => r.message).join(' ')}` : '';
-  return `Will stop ${list}${'port' in target ? ` to free ${what}` : ''}.${refused}`;
+  return `${stopLine(target, candidates)}${refused}`;
+}
+
+/** The plan's first line for a caller that lists the refusals itself (the CLI). */
+export function planHeadline(plan: Pick<KillPlan, 'target' | 'candidates' | 'refusals' | 'summary'>): string {
+  if (plan.candidates.length > 0) return stopLine(plan.target, plan.candidates);
+  return plan.refusals.length > 0 ? `Nothing will be stopped for ${targetLabel(plan.target)}.` : plan.summary;
+}
+
+function stopLine(target: KillTarget, candidates: KillCandidate[]): string {
+  const list = candidates.map((c) => `${c.name} (pid ${c.pid}${c.role === 'descendant' ? ', child' : ''})`).join(', ');
+  return `Will stop ${list}${'port' in target ? ` to free ${targetLabel(target)}` : ''}.`;
+}
+
+function targetLabel(target: KillTarget): string {
+  return 'port' in target ? `:${target.port}` : `pid ${target.pid}`;
 }

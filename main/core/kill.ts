@@ -25,7 +25,7 @@ import type { KillSignal } from './kill-signal.js';
 import type { KillCandidate, KillDeps, KillOutcome, KillPlan, KillReport, KillResult, KillStep, RefusalReason } from './kill-types.js';
 import { verifyPorts } from './kill-verify.js';
 
-export { planKill, type PlanOptions } from './kill-plan.js';
+export { planHeadline, planKill, type PlanOptions } from './kill-plan.js';
 export type * from './kill-types.js';
 export type { KillSignal } from './kill-signal.js';
 

@@ -4,7 +4,7 @@
 // arguments here, and the contract's schemas decide what is acceptable.
 import type { SnapshotDelta } from '../core/diff.js';
 import { diagnosePort } from '../core/diagnose.js';
-import { executeKill, planKill, type KillPlan } from '../core/kill.js';
+import { executeKill, planHeadline, planKill, type KillPlan } from '../core/kill.js';
 import type { Snapshot } from '../core/model.js';
 import type { MonitorEvent } from '../core/monitor.js';
 import type { SocketLookup } from '../core/port-view.js';
@@ -310,7 +310,7 @@ export function toServerEvent(event: MonitorEvent): ServerEvent {
 
 function planView(plan: KillPlan): KillPlanView {
   return {
-    summary: plan.summary,
+    summary: planHeadline(plan),
     candidates: plan.candidates.map((c) => ({
       pid: c.pid,
       name: c.name,

@@ -125,6 +125,16 @@ describe('kill through the service', () => {
     expect(isRunning(child.child)).toBe(true);
   });
 
+  it('a plan view says what will be stopped and lists each refusal once, apart', async () => {
+    const { service } = makeService();
+    const session = service.openSession(() => undefined);
+    const plan = (await session.handle('planKill', [{ target: { pid: 1 }, tree: false }])) as KillPlanView;
+    expect(plan.candidates).toEqual([]);
+    expect(plan.summary).toBe('Nothing will be stopped for pid 1.');
+    expect(plan.refusals).toHaveLength(1);
+    expect(plan.refusals[0]).toMatch(/\(pid 1\) is init/);
+  });
+
   it('stops the confirmed holder and reports the port free', async () => {
     const child = await spawnHelper({ host: '127.0.0.1' });
     const { service } = makeService();

@@ -2,7 +2,7 @@
 // Exit 0 when everything planned is gone and the port is free, 1 when something still holds it,
 // 3 when Porthole refused (safety rules) or the user declined.
 import { createInterface } from 'node:readline/promises';
-import { executeKill, planKill, type KillPlan, type KillReport } from '../../core/kill.js';
+import { executeKill, planHeadline, planKill, type KillPlan, type KillReport } from '../../core/kill.js';
 import { UsageError } from '../args.js';
 import { printJson, type CliIO } from '../io.js';
 
@@ -54,7 +54,7 @@ export async function runKill(options: KillOptions, io: CliIO): Promise<number> 
 
 function printPlan(plan: KillPlan, io: CliIO): void {
   const { style } = io;
-  io.out(plan.summary);
+  io.out(planHeadline(plan));
   for (const c of plan.candidates) {
     const ports = c.ports.map((p) => `${p.protocol} ${p.address.includes(':') ? `[${p.address}]` : p.address}:${p.port}`).join(', ');
     const role = c.role === 'descendant' ? style.dim(' (child)') : '';
@@ -83,7 +83,8 @@ function printReport(report: KillReport, io: CliIO): void {
     else if (step.kind === 'skipped') io.out(style.yellow(`  skipped pid ${step.pid}: ${step.message}`));
     else io.out(style.dim(`  found child pid ${step.pid}`));
   }
-  for (const check of report.ports) io.out(check.free ? style.green(check.message) : style.red(check.message));
+  // The summary below ends with what the port checks found; print apart only what it leaves out.
+  for (const check of report.ports) if (!report.summary.includes(check.message)) io.out(check.free ? style.green(check.message) : style.red(check.message));
   io.out(report.ok ? style.green(report.summary) : style.yellow(report.summary));
   if (report.advice) io.out(report.advice);
 }
