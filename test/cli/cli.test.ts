@@ -162,7 +162,7 @@ describe('porthole kill', () => {
   it('stops the holder gracefully and confirms the port is free', async () => {
     const s = await spawnHelper({ host: '127.0.0.1' });
     const r = await runCli(['kill', String(s.port), '--yes']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(`sent SIGTERM to pid ${s.pid}`);
     // The port check is said once, at the end.
     const free = r.stdout.trimEnd().split('\n').filter((l) => / is free/.test(l));

@@ -51,7 +51,7 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'exited', signal: 'SIGTERM' }]);
     expect(report.steps.filter((x) => x.kind === 'signal')).toMatchObject([{ pid: s.pid, signal: 'SIGTERM', delivered: true, how: `kill -TERM ${s.pid}` }]);
     expect(report.steps.some((x) => x.kind === 'exited' && x.pid === s.pid)).toBe(true);
-    expect(report.portFree).toBe(true);
+    expect(report.portFree, report.ports.map((p) => p.message).join(' ')).toBe(true);
     expect(report.ports[0]!.message).toMatch(/is free/);
     expect(report.ok).toBe(true);
     expect(report.advice).toBeNull();
@@ -68,7 +68,7 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     const plan = await planKill({ port: s.port! });
     expect(plan.checks).toEqual([{ protocol: 'tcp', address: '::1', port: s.port }]);
     const report = await executeKill(plan);
-    expect(report.portFree).toBe(true);
+    expect(report.portFree, report.ports.map((p) => p.message).join(' ')).toBe(true);
   });
 
   it('frees a UDP port', async () => {
@@ -77,7 +77,7 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     expect(plan.candidates.map((c) => c.pid)).toEqual([s.pid]);
     const report = await executeKill(plan);
     expect(report.results[0]!.outcome).toBe('exited');
-    expect(report.portFree).toBe(true);
+    expect(report.portFree, report.ports.map((p) => p.message).join(' ')).toBe(true);
   });
 
   it('without force, reports a process that ignores SIGTERM as still running', async () => {
@@ -105,7 +105,7 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     ]);
     expect(signals[1]!.at).toBeGreaterThanOrEqual(signals[0]!.at + 500);
     expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'exited', signal: 'SIGKILL' }]);
-    expect(report.portFree).toBe(true);
+    expect(report.portFree, report.ports.map((p) => p.message).join(' ')).toBe(true);
     expect(report.ok).toBe(true);
     expect(await s.exited).toEqual({ code: null, signal: 'SIGKILL' });
   });
@@ -126,7 +126,7 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     const signalled = report.steps.filter((x) => x.kind === 'signal').map((x) => x.pid);
     expect(signalled).toEqual([s.pid, s.childPid]);
     expect(await readIdentity(s.childPid!)).toBeNull();
-    expect(report.portFree).toBe(true);
+    expect(report.portFree, report.ports.map((p) => p.message).join(' ')).toBe(true);
   });
 
   it('without --tree, leaves the child alone', async () => {
@@ -149,7 +149,7 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     const report = await executeKill(plan);
     expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'already-gone', signal: null }]);
     expect(report.steps.some((x) => x.kind === 'signal')).toBe(false);
-    expect(report.portFree).toBe(true);
+    expect(report.portFree, report.ports.map((p) => p.message).join(' ')).toBe(true);
     expect(report.ok).toBe(true);
   });
 
@@ -192,7 +192,7 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     expect(plan.notes.join(' ')).toMatch(/Nothing is listening/);
     const report = await executeKill(plan);
     expect(report.results).toEqual([]);
-    expect(report.portFree).toBe(true);
+    expect(report.portFree, report.ports.map((p) => p.message).join(' ')).toBe(true);
   });
 });
 

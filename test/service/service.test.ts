@@ -142,7 +142,7 @@ describe('kill through the service', () => {
     const plan = (await session.handle('planKill', [{ target: { port: child.port }, tree: false }])) as KillPlanView;
     const confirmed = plan.candidates.map(({ pid, startTime }) => ({ pid, startTime }));
     const result = await session.handle('kill', [{ target: { port: child.port }, tree: false, force: false, confirmed }]);
-    expect(result).toMatchObject({ ok: true, portFree: true });
+    expect(result, JSON.stringify(result)).toMatchObject({ ok: true, portFree: true });
     await child.exited;
   });
 });

@@ -72,6 +72,8 @@ export class InodeOwnerIndex {
   private readonly processes = new Map<number, ProcessFds>();
   private readonly unreadable = new Set<number>();
   private readonly protectedPids = new Set<number>();
+  /** Processes whose main thread has exited: the fd directory of a thread still alive (see listFds). */
+  private readonly threadFdDirs = new Map<number, string>();
   /** refresh() calls so far. The first reads every process in full. */
   private refreshes = 0;
   private refreshed = false;
@@ -321,7 +323,7 @@ export class InodeOwnerIndex {
 
   private fdCount(pid: number): number {
     try {
-      return statSync(`${this.procRoot}/${pid}/fd`).size;
+      return statSync(this.fdDir(pid)).size;
     } catch {
       return -1; // gone or unreadable: listFds() will say which
     }
@@ -397,23 +399,69 @@ export class InodeOwnerIndex {
   }
 
   private listFds(pid: number): string[] | undefined {
+    const threadDir = this.threadFdDirs.size > 0 ? this.threadFdDirs.get(pid) : undefined;
+    let names: string[];
     try {
-      const names = readdirSync(`${this.procRoot}/${pid}/fd`);
+      names = readdirSync(threadDir ?? `${this.procRoot}/${pid}/fd`);
       this.unreadable.delete(pid);
-      return names;
     } catch (error) {
+      if (threadDir !== undefined) {
+        // That thread has exited: look again from the leader.
+        this.threadFdDirs.delete(pid);
+        return this.listFds(pid);
+      }
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EPERM') this.unreadable.add(pid);
       this.dropProcess(pid);
       return undefined;
     }
+    // A process whose main thread has exited (pthread_exit, or the first to go in a group exit)
+    // shows an empty /proc/PID/fd while its other threads hold every fd: read them through one of
+    // those threads (ss -p and lsof miss these). Looked for when a process is new, or its fds have
+    // just all gone; a process known to hold none (a kernel thread) is not asked each poll.
+    if (names.length === 0) {
+      const known = this.processes.get(pid);
+      const thread = threadDir !== undefined || !known || known.count > 0 ? this.liveThreadFds(pid) : undefined;
+      if (thread) {
+        this.threadFdDirs.set(pid, thread.dir);
+        return thread.names;
+      }
+      this.threadFdDirs.delete(pid);
+    }
+    return names;
+  }
+
+  /** The fd directory of a thread of `pid` other than its leader that still lists fds, with them. */
+  private liveThreadFds(pid: number): { dir: string; names: string[] } | undefined {
+    let tids: string[];
+    try {
+      tids = readdirSync(`${this.procRoot}/${pid}/task`);
+    } catch {
+      return undefined;
+    }
+    for (const tid of tids) {
+      if (tid === String(pid)) continue;
+      const dir = `${this.procRoot}/${pid}/task/${tid}/fd`;
+      try {
+        const names = readdirSync(dir);
+        if (names.length > 0) return { dir, names };
+      } catch {
+        // exited meanwhile: try the next
+      }
+    }
+    return undefined;
+  }
+
+  /** Where `pid`'s fds are read: /proc/PID/fd, or a live thread's (see listFds). */
+  private fdDir(pid: number): string {
+    return (this.threadFdDirs.size > 0 && this.threadFdDirs.get(pid)) || `${this.procRoot}/${pid}/fd`;
   }
 
   /** The socket inode an fd points to; 0 for anything else (or unreadable); CLOSED if it is gone. */
   private readFd(pid: number, fd: string): number {
     let link: string;
     try {
-      link = readlinkSync(`${this.procRoot}/${pid}/fd/${fd}`);
+      link = readlinkSync(`${this.fdDir(pid)}/${fd}`);
     } catch (error) {
       // Listed but not readable: a process protected from inspection. Otherwise it was closed
       // between readdir and readlink.
@@ -467,6 +515,7 @@ export class InodeOwnerIndex {
   private dropProcess(pid: number): void {
     const before = this.processes.get(pid)?.fds;
     this.processes.delete(pid);
+    this.threadFdDirs.delete(pid);
     if (this.owners && !sameSockets(before, undefined)) this.owners = undefined;
   }
 }
