@@ -63,7 +63,7 @@ export function parseCommand(argv: string[]): Command {
     }
   }
   if (/^\d+$/.test(first) || /^:\d+$/.test(first)) return parsePortQuery(argv);
-  // "3e3", "0x50", "+80", "80.0": meant as a port, so say what is wrong with it.
+  // "3e3", "0x50", "+80", "80.0": meant as a port, so say what is wrong with it (parsePort throws).
   if (/^\s*[+:]?\d/.test(first)) parsePort(first);
   throw new UsageError(`unknown command "${first}" (try: porthole help)`);
 }

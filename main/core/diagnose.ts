@@ -261,9 +261,7 @@ export async function diagnosePort(port: number, options: DiagnoseOptions = {}):
   const rank: Record<Severity, number> = { blocker: 0, warning: 1, info: 2 };
   const sorted = findings.map((f, i) => ({ f, i })).sort((a, b) => rank[a.f.severity] - rank[b.f.severity] || a.i - b.i).map((x) => x.f);
   const first = sorted.find((f) => f.severity === 'blocker');
-  const verdict = bindable
-    ? `Yes: a ${protocolLabel(protocol)} server can bind :${port} now.`
-    : `No: a ${protocolLabel(protocol)} server can't bind :${port} now. ${first?.message ?? 'A trial bind failed.'}`;
+  const verdict = bindable ? verdictHeadline(true, protocol, port) : `${verdictHeadline(false, protocol, port)} ${first?.message ?? 'A trial bind failed.'}`;
 
   return {
     port,
@@ -304,4 +302,9 @@ function groupHolders(sockets: PortSocket[], view: PortView | undefined): PortHo
     });
   }
   return [...out.values()];
+}
+
+/** The verdict's yes or no, without the reason: for a caller that lists the findings itself (the CLI). */
+export function verdictHeadline(bindable: boolean, protocol: Protocol, port: number): string {
+  return bindable ? `Yes: a ${protocolLabel(protocol)} server can bind :${port} now.` : `No: a ${protocolLabel(protocol)} server can't bind :${port} now.`;
 }

@@ -1,7 +1,7 @@
 // Process identity from procfs: one small file read per process, no child process.
 import { readdir, readFile } from 'node:fs/promises';
 import type { IdentityBackend, ProcessIdentity, ProcessLink } from './identity-types.js';
-import { parseProcStat, ticksToEpochMs, type ProcStat } from './procfs.js';
+import { liveThreadDir, parseProcStat, ticksToEpochMs, type ProcStat } from './procfs.js';
 
 async function readStat(pid: number): Promise<ProcStat | null> {
   try {
@@ -21,31 +21,11 @@ export function parseTgid(status: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/**
- * Whether a thread other than the leader is still alive. A process whose main thread has exited
- * (pthread_exit, or the first thread to die in a group exit) shows a zombie leader while its other
- * threads run on, holding every fd: it has not exited yet.
- */
-async function otherThreadAlive(pid: number): Promise<boolean> {
-  let tids: string[];
-  try {
-    tids = await readdir(`/proc/${pid}/task`);
-  } catch {
-    return false;
-  }
-  for (const tid of tids) {
-    if (tid === String(pid)) continue;
-    const state = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').then(parseProcStat, () => null);
-    if (state && state.state !== 'Z' && state.state !== 'X') return true;
-  }
-  return false;
-}
-
 async function read(pid: number): Promise<ProcessIdentity | null> {
   const stat = await readStat(pid);
   if (!stat || stat.pid !== pid) return null;
   // A zombie whose threads have all exited has closed its sockets; only its parent's wait() is pending.
-  if ((stat.state === 'Z' || stat.state === 'X') && !(await otherThreadAlive(pid))) return null;
+  if ((stat.state === 'Z' || stat.state === 'X') && liveThreadDir(pid) === undefined) return null;
   // /proc/TID answers for any thread too, and kill(TID) would hit its whole process: a thread id
   // is not a process id.
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
@@ -60,7 +40,7 @@ async function list(): Promise<ProcessLink[]> {
   const stats = await Promise.all(names.filter((n) => /^\d+$/.test(n)).map((n) => readStat(Number(n))));
   const out: ProcessLink[] = [];
   for (const s of stats) {
-    if (!s || ((s.state === 'Z' || s.state === 'X') && !(await otherThreadAlive(s.pid)))) continue;
+    if (!s || ((s.state === 'Z' || s.state === 'X') && liveThreadDir(s.pid) === undefined)) continue;
     out.push({ pid: s.pid, ppid: s.ppid, startTime: await toEpochMs(s.startTicks) });
   }
   return out;

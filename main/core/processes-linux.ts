@@ -1,8 +1,8 @@
 // Owner details from /proc: the full name, exe, command line, cwd, user, start time and parent.
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ProcessInfo } from './model.js';
-import { parseProcStat, readProcStat, ticksToEpochMs } from './procfs.js';
+import { liveThreadDir, readProcStat, ticksToEpochMs } from './procfs.js';
 import { userName } from './users.js';
 
 /** `comm` is cut to 15 characters (TASK_COMM_LEN - 1); a name of exactly that length may be cut. */
@@ -39,7 +39,7 @@ export class LinuxProcessReader {
       }
       // A zombie leader whose other threads run on (its main thread exited) has no memory, exe
       // or cwd of its own any more: a live thread still has them all.
-      const dir = stat.state === 'Z' ? (liveThreadDir(this.procRoot, pid) ?? `${this.procRoot}/${pid}`) : `${this.procRoot}/${pid}`;
+      const dir = stat.state === 'Z' ? (liveThreadDir(pid, this.procRoot) ?? `${this.procRoot}/${pid}`) : `${this.procRoot}/${pid}`;
       const info = this.read(pid, dir, stat.comm, stat.ppid, stat.startTicks);
       this.cache.set(pid, { startTicks: stat.startTicks, info, readAt: now });
       result.set(pid, info);
@@ -66,23 +66,6 @@ export class LinuxProcessReader {
       ppid,
     };
   }
-}
-
-/** /proc/PID/task/TID of a thread of `pid` other than its leader that has not exited. */
-function liveThreadDir(procRoot: string, pid: number): string | undefined {
-  let tids: string[];
-  try {
-    tids = readdirSync(`${procRoot}/${pid}/task`);
-  } catch {
-    return undefined;
-  }
-  for (const tid of tids) {
-    if (tid === String(pid)) continue;
-    const dir = `${procRoot}/${pid}/task/${tid}`;
-    const state = tryRead(() => parseProcStat(readFileSync(`${dir}/stat`, 'utf8'))?.state);
-    if (state && state !== 'Z' && state !== 'X') return dir;
-  }
-  return undefined;
 }
 
 /**

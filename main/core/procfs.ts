@@ -1,6 +1,6 @@
 // Small readers for Linux's /proc, shared by the collector, process details and kill's identity check.
 // Every start time in Porthole goes through ticksToEpochMs, so identities compare equal everywhere.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** USER_HZ is part of the kernel ABI: 100 on every architecture Porthole runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -46,6 +46,33 @@ export function readProcStat(pid: number, procRoot = '/proc'): ProcStat | null {
   } catch {
     return null; // gone (ENOENT/ESRCH) or hidden (EACCES): either way we cannot vouch for it
   }
+}
+
+/**
+ * /proc/PID/task/TID of a thread of `pid` other than its leader that has not exited, if any. A
+ * process whose main thread has exited (pthread_exit, or the first thread to go in a group exit)
+ * shows a zombie leader with no fds, memory, exe or cwd, while its other threads run on holding
+ * them all: such a process has not exited, and a live thread is where to read it.
+ */
+export function liveThreadDir(pid: number, procRoot = '/proc'): string | undefined {
+  let tids: string[];
+  try {
+    tids = readdirSync(`${procRoot}/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  for (const tid of tids) {
+    if (tid === String(pid)) continue;
+    const dir = `${procRoot}/${pid}/task/${tid}`;
+    let state: string | undefined;
+    try {
+      state = parseProcStat(readFileSync(`${dir}/stat`, 'utf8'))?.state;
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (state && state !== 'Z' && state !== 'X') return dir;
+  }
+  return undefined;
 }
 
 // Read once: the kernel shifts btime slightly when the wall clock is stepped, and a start time

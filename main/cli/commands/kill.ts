@@ -83,8 +83,7 @@ function printReport(report: KillReport, io: CliIO): void {
     else if (step.kind === 'skipped') io.out(style.yellow(`  skipped pid ${step.pid}: ${step.message}`));
     else io.out(style.dim(`  found child pid ${step.pid}`));
   }
-  // The summary below ends with what the port checks found; print apart only what it leaves out.
-  for (const check of report.ports) if (!report.summary.includes(check.message)) io.out(check.free ? style.green(check.message) : style.red(check.message));
+  // The summary ends with what each port check found, so the checks get no lines of their own.
   io.out(report.ok ? style.green(report.summary) : style.yellow(report.summary));
   if (report.advice) io.out(report.advice);
 }

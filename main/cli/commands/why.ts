@@ -1,5 +1,5 @@
 // `porthole why 3000`: would a bind to 3000 fail right now, and why. Exit 0 bindable, 1 not.
-import { diagnosePort, type Diagnosis, type Severity } from '../../core/diagnose.js';
+import { diagnosePort, verdictHeadline, type Diagnosis, type Severity } from '../../core/diagnose.js';
 import { printJson, type CliIO } from '../io.js';
 import type { Style } from '../output/style.js';
 
@@ -17,10 +17,9 @@ const MARK: Record<Severity, (style: Style) => string> = {
 };
 
 export function describeDiagnosis(d: Diagnosis, style: Style): string[] {
-  // The verdict ends with the main blocker's sentence (a one-line answer for --json and the app);
-  // here that sentence is the first line below it, so it is not said twice.
-  const blocker = d.findings.find((f) => f.severity === 'blocker');
-  const verdict = blocker && d.verdict.endsWith(` ${blocker.message}`) ? d.verdict.slice(0, -blocker.message.length - 1) : d.verdict;
+  // Not d.verdict: it ends with the main blocker's sentence (a one-line answer for --json and the
+  // app), which here is the first finding below.
+  const verdict = verdictHeadline(d.bindable, d.protocol, d.port);
   const headline = d.bindable ? style.green(verdict) : style.red(verdict);
   const lines = [headline];
   for (const f of d.findings) lines.push(`  ${MARK[f.severity](style)} ${f.message}`);

@@ -28,6 +28,7 @@
 // Synchronous on purpose: it is thousands of tiny syscalls, and libuv's thread pool would cost more
 // than the work. Long-running callers (the monitor) run collection off the main thread.
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { liveThreadDir } from '../procfs.js';
 
 interface ProcessFds {
   /** fd number -> socket inode, or 0 for an fd that is not a socket. */
@@ -431,25 +432,16 @@ export class InodeOwnerIndex {
     return names;
   }
 
-  /** The fd directory of a thread of `pid` other than its leader that still lists fds, with them. */
+  /** The fds of a live thread other than the leader (see liveThreadDir), with where they were listed. */
   private liveThreadFds(pid: number): { dir: string; names: string[] } | undefined {
-    let tids: string[];
+    const thread = liveThreadDir(pid, this.procRoot);
+    if (thread === undefined) return undefined;
     try {
-      tids = readdirSync(`${this.procRoot}/${pid}/task`);
+      const names = readdirSync(`${thread}/fd`);
+      return names.length > 0 ? { dir: `${thread}/fd`, names } : undefined;
     } catch {
-      return undefined;
+      return undefined; // exited meanwhile
     }
-    for (const tid of tids) {
-      if (tid === String(pid)) continue;
-      const dir = `${this.procRoot}/${pid}/task/${tid}/fd`;
-      try {
-        const names = readdirSync(dir);
-        if (names.length > 0) return { dir, names };
-      } catch {
-        // exited meanwhile: try the next
-      }
-    }
-    return undefined;
   }
 
   /** Where `pid`'s fds are read: /proc/PID/fd, or a live thread's (see listFds). */
