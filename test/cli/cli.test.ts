@@ -36,7 +36,8 @@ describe('porthole PORT', () => {
     const r = await runCli([`:${s.port}`]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`:${s.port} is held by node (pid ${s.pid})`);
-    expect(r.stdout).toContain(`[::1]:${s.port}`);
+    // One column gap between fields: the peer column, empty for a lone listener, takes no room.
+    expect(r.stdout).toContain(`tcp6  [::1]:${s.port}  LISTEN  pid ${s.pid}`);
     expect(r.stdout).toContain(`porthole kill ${s.port}`);
   });
 

@@ -30,13 +30,16 @@ export function visibleLength(text: string): number {
   return text.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
 
-/** Align columns; the last column is never padded, so lines carry no trailing spaces. */
+/**
+ * Align columns; the last column is never padded, so lines carry no trailing spaces. A column that
+ * is empty in every row takes no room at all (a port with no connections has no peer column).
+ */
 export function alignColumns(rows: string[][], gap = 2): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell))));
   return rows.map((row) =>
     row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visibleLength(cell) + gap)))
+      .map((cell, i) => (i === row.length - 1 || widths[i] === 0 ? cell : cell + ' '.repeat(widths[i]! - visibleLength(cell) + gap)))
       .join('')
       .trimEnd(),
   );
