@@ -216,10 +216,20 @@ describe('porthole why', () => {
     expect(lines[0]).toBe(`No: a TCP server can't bind :${s.port} now.`);
     // Who holds it is said once, on the first finding.
     expect(lines.filter((l) => l.includes(`pid ${s.pid}`))).toEqual([`  ✗ TCP 127.0.0.1:${s.port} is in use by node (pid ${s.pid}).`]);
+    // Trial binds grouped by outcome, the asked protocol first; then the command that frees it.
+    const tcp = lines.findIndex((l) => l.startsWith('    TCP  '));
+    expect(lines[tcp]).toMatch(/^ {4}TCP {2}EADDRINUSE: listen\(port\), 0\.0\.0\.0, 127\.0\.0\.1 · binds: /);
+    expect(lines[tcp + 1]).toBe('    UDP  binds on every address');
+    expect(lines.at(-1)).toBe(`Free it: porthole kill ${s.port}`);
+
     const port = await freePort();
-    const free = await runCli(['why', String(port), '--json']);
+    const free = await runCli(['why', String(port)]);
     expect(free.code).toBe(0);
-    expect(JSON.parse(free.stdout)).toMatchObject({ port, bindable: true });
+    expect(free.stdout).toContain('    TCP  binds on every address\n');
+    expect(free.stdout).not.toContain('porthole kill');
+    const json = await runCli(['why', String(port), '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ port, bindable: true });
   });
 });
 

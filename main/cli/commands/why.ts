@@ -1,5 +1,5 @@
 // `porthole why 3000`: would a bind to 3000 fail right now, and why. Exit 0 bindable, 1 not.
-import { diagnosePort, verdictHeadline, type Diagnosis, type Severity } from '../../core/diagnose.js';
+import { diagnosePort, verdictHeadline, type BindProbe, type Diagnosis, type Severity } from '../../core/diagnose.js';
 import { printJson, type CliIO } from '../io.js';
 import type { Style } from '../output/style.js';
 
@@ -23,7 +23,40 @@ export function describeDiagnosis(d: Diagnosis, style: Style): string[] {
   const headline = d.bindable ? style.green(verdict) : style.red(verdict);
   const lines = [headline];
   for (const f of d.findings) lines.push(`  ${MARK[f.severity](style)} ${f.message}`);
-  const probes = d.probes.map((p) => `${p.label} ${p.result.ok ? style.green('ok') : style.red(p.result.code)}`);
-  if (probes.length > 0) lines.push(style.dim(`  trial binds: ${probes.join(', ')}`));
+  lines.push(...describeProbes(d, style));
+  // The next thing a developer types, when there is a process to stop.
+  if (!d.bindable && d.findings.some((f) => f.kind === 'held')) lines.push(style.dim(`Free it: porthole kill ${d.port}`));
   return lines;
+}
+
+/**
+ * The trial binds, one line per protocol, grouped by outcome: nine probes read as "EADDRINUSE on
+ * every address" when they agree, and name the addresses only when they differ.
+ */
+function describeProbes(d: Diagnosis, style: Style): string[] {
+  if (d.probes.length === 0) return [];
+  const protocols = [d.protocol, ...new Set(d.probes.map((p) => p.protocol))].filter((p, i, all) => all.indexOf(p) === i);
+  const rows = protocols.flatMap((protocol) => {
+    const probes = d.probes.filter((p) => p.protocol === protocol);
+    if (probes.length === 0) return [];
+    const outcomes = new Map<string, string[]>();
+    for (const p of probes) {
+      const outcome = p.result.ok ? 'ok' : p.result.code;
+      outcomes.set(outcome, [...(outcomes.get(outcome) ?? []), shortProbeLabel(p)]);
+    }
+    const word = (outcome: string) => (outcome === 'ok' ? style.green('binds') : style.red(outcome));
+    const text =
+      outcomes.size === 1
+        ? `${word([...outcomes.keys()][0]!)} on every address`
+        : [...outcomes].map(([outcome, where]) => `${word(outcome)}: ${where.join(', ')}`).join(style.dim(' · '));
+    return [`    ${protocol.toUpperCase()}  ${text}`];
+  });
+  return [style.dim('  trial binds:'), ...rows];
+}
+
+/** "listen(port)", "0.0.0.0", "[::] (IPv6 only)", "[::1]": the protocol and port are on the line already. */
+function shortProbeLabel(p: BindProbe): string {
+  if (p.address === null) return 'listen(port)';
+  const host = p.address.includes(':') ? `[${p.address}]` : p.address;
+  return p.ipv6Only ? `${host} (IPv6 only)` : host;
 }
