@@ -254,6 +254,36 @@ describe('porthole watch', () => {
     const [code] = await once(watch.child, 'exit');
     expect(code).toBe(0);
   });
+
+  it('says its interval in words people use', async () => {
+    const watch = startCli(['watch', String(await freePort()), '--interval', '1500ms']);
+    try {
+      expect(await watch.waitFor((l) => l.startsWith('Watching'))).toMatch(/^Watching :\d+ every 1\.5 s \(Ctrl\+C to stop\)$/);
+    } finally {
+      watch.child.kill('SIGINT');
+      await once(watch.child, 'exit');
+    }
+  });
+});
+
+describe('porthole watch, when the owner exits', () => {
+  it('names the owner of a socket that went away with its process, as text and as JSON', async () => {
+    for (const json of [false, true]) {
+      const s = await spawnHelper({ host: '127.0.0.1' });
+      const args = ['watch', String(s.port), '--interval', '250ms', ...(json ? ['--json'] : [])];
+      const watch = startCli(args);
+      try {
+        await watch.waitFor((l) => l.includes(String(s.port)));
+        s.child.kill('SIGTERM');
+        const removed = await watch.waitFor((l) => (json ? l.includes('"removed"') : / - tcp4 /.test(l)));
+        if (json) expect(JSON.parse(removed).processes).toMatchObject([{ pid: s.pid, name: 'node' }]);
+        else expect(removed).toMatch(new RegExp(` - tcp4 127\\.0\\.0\\.1:${s.port} LISTEN node\\(${s.pid}\\)$`));
+      } finally {
+        watch.child.kill('SIGINT');
+        await once(watch.child, 'exit');
+      }
+    }
+  });
 });
 
 describe('porthole help', () => {

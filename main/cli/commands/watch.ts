@@ -24,16 +24,17 @@ export function runWatch(options: WatchOptions, io: CliIO, stopSignal?: AbortSig
   const known = new Map<string, Socket>();
   let processes = new Map<number, ProcessInfo>();
 
-  const print = (change: Change, s: Socket) => {
+  // `owners`: for a removed socket, the processes of the poll before, which still knew its owner.
+  const print = (change: Change, s: Socket, owners: ReadonlyMap<number, ProcessInfo> = processes) => {
     if (options.json) {
-      const owners = s.pids.map((pid) => processes.get(pid)).filter((p): p is ProcessInfo => !!p);
-      io.out(JSON.stringify({ type: change, at: new Date().toISOString(), socket: jsonSocket(s), processes: owners.map(jsonProcess) }));
+      const known = s.pids.map((pid) => owners.get(pid)).filter((p): p is ProcessInfo => !!p);
+      io.out(JSON.stringify({ type: change, at: new Date().toISOString(), socket: jsonSocket(s), processes: known.map(jsonProcess) }));
       return;
     }
     const { style } = io;
     const mark = change === 'added' ? style.green('+') : change === 'removed' ? style.red('-') : style.yellow('~');
     const remote = s.remoteAddress === null ? '' : ` → ${remoteEndpoint(s)}`;
-    io.out(`${style.dim(new Date().toLocaleTimeString())} ${mark} ${s.protocol}${s.family} ${endpoint(s)}${remote} ${s.state} ${ownerText(s, processes)}`);
+    io.out(`${style.dim(new Date().toLocaleTimeString())} ${mark} ${s.protocol}${s.family} ${endpoint(s)}${remote} ${s.state} ${ownerText(s, owners)}`);
   };
 
   const onSnapshot = (snapshot: Snapshot) => {
@@ -45,7 +46,7 @@ export function runWatch(options: WatchOptions, io: CliIO, stopSignal?: AbortSig
       return;
     }
     const scope = wanted ? [...wanted].map((p) => `:${p}`).join(' ') : 'every socket';
-    io.out(io.style.dim(`Watching ${scope} every ${options.intervalMs} ms (Ctrl+C to stop)`));
+    io.out(io.style.dim(`Watching ${scope} every ${intervalText(options.intervalMs)} (Ctrl+C to stop)`));
     for (const port of wanted ?? []) {
       if (!shown.some((s) => s.localPort === port && s.state !== 'TIME_WAIT')) io.out(io.style.green(`:${port} is free`));
     }
@@ -60,12 +61,14 @@ export function runWatch(options: WatchOptions, io: CliIO, stopSignal?: AbortSig
       return;
     }
     const { delta } = event;
+    // A socket goes away with its process, more often than not: name it from the poll that saw it.
+    const before = processes;
     processes = monitor.snapshot?.processes ?? processes;
     for (const key of delta.removed) {
       const s = known.get(key);
       if (!s) continue;
       known.delete(key);
-      print('removed', s);
+      print('removed', s, before);
     }
     for (const s of delta.added) if (matches(s)) (known.set(s.key, s), print('added', s));
     for (const s of delta.changed) if (matches(s)) (known.set(s.key, s), print('changed', s));
@@ -85,4 +88,9 @@ export function runWatch(options: WatchOptions, io: CliIO, stopSignal?: AbortSig
     stopSignal?.addEventListener('abort', stop, { once: true });
     monitor.start();
   });
+}
+
+/** "250 ms", "1 s", "2.5 s". */
+export function intervalText(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`;
 }

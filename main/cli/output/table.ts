@@ -13,7 +13,7 @@ export function remoteEndpoint(s: Socket): string {
   return s.remoteAddress.includes(':') ? `[${s.remoteAddress}]:${s.remotePort}` : `${s.remoteAddress}:${s.remotePort}`;
 }
 
-export function ownerText(s: Socket, processes: Map<number, ProcessInfo>): string {
+export function ownerText(s: Socket, processes: ReadonlyMap<number, ProcessInfo>): string {
   if (s.owner === 'hidden') return 'hidden';
   if (s.owner === 'none') return '-';
   return s.pids.map((pid) => `${processes.get(pid)?.name ?? '?'}(${pid})`).join(',');
