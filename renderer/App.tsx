@@ -81,6 +81,7 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
   const loaded = useStore((s) => s.loaded);
   const sockets = useStore((s) => s.sockets);
   const stats = useStore((s) => s.stats);
+  const collectedElevated = useStore((s) => s.elevated);
   const rowsLog = useStore((s) => s.rowsLog);
   const processes = useStore((s) => s.processes);
   const conflicts = useStore((s) => s.conflicts);
@@ -154,7 +155,8 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
     },
     [showFilter, writeSettings],
   );
-  const onPickConflict = useCallback((c: Conflict) => showFilter(`conflict port:${c.port}`), [showFilter]);
+  // Only warnings flag their rows (the `conflict` filter); a note narrows to its port.
+  const onPickConflict = useCallback((c: Conflict) => showFilter(c.severity === 'warning' ? `conflict port:${c.port}` : `port:${c.port}`), [showFilter]);
   // Stable callbacks: the memoised bars and banners then skip the re-render of every poll.
   const watchedPorts = settings.watchedPorts;
   const onWatch = useCallback(
@@ -236,6 +238,7 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
           elevation={status?.elevated}
           elevationMessage={status?.elevationMessage}
           onShowAll={showAllOwners}
+          collectedElevated={collectedElevated}
         />
       </div>
       <div className="toolbar">

@@ -3,7 +3,7 @@ import type { Conflict } from '../../main/core/model.js';
 
 export function ConflictBanner({ conflicts, onPick }: { conflicts: readonly Conflict[]; onPick: (c: Conflict) => void }) {
   const warnings = conflicts.filter((c) => c.severity === 'warning');
-  const shared = conflicts.filter((c) => c.severity !== 'warning');
+  const notes = conflicts.filter((c) => c.severity !== 'warning');
   if (conflicts.length === 0) return null;
   return (
     <section className={`banner ${warnings.length > 0 ? 'banner-warning' : 'banner-info'}`} aria-label="Conflicts">
@@ -19,13 +19,11 @@ export function ConflictBanner({ conflicts, onPick }: { conflicts: readonly Conf
           </ul>
         </>
       ) : null}
-      {shared.length > 0 ? (
+      {notes.length > 0 ? (
         <details className="shared">
-          <summary>
-            {shared.length} {shared.length === 1 ? 'socket is' : 'sockets are'} shared by several processes (usually intended)
-          </summary>
+          <summary>{notesSummary(notes)}</summary>
           <ul className="conflict-list">
-            {shared.map((c) => (
+            {notes.map((c) => (
               <ConflictItem key={c.id} conflict={c} onPick={onPick} />
             ))}
           </ul>
@@ -33,6 +31,22 @@ export function ConflictBanner({ conflicts, onPick }: { conflicts: readonly Conf
       ) : null}
     </section>
   );
+}
+
+const NOTE_SUMMARY: Record<Conflict['kind'], (n: number) => string> = {
+  'shared-socket': (n) => `${n} ${n === 1 ? 'socket is' : 'sockets are'} shared by several processes (usually intended)`,
+  'watched-taken': (n) => `${n} watched ${n === 1 ? 'port is' : 'ports are'} taken`,
+  // Only relayed ports are notes: a container, VM or tunnel answers for the expected service.
+  'unexpected-owner': (n) => `${n} well-known ${n === 1 ? 'port is' : 'ports are'} relayed from a container, VM or tunnel`,
+  'address-overlap': (n) => `${n} address ${n === 1 ? 'overlap' : 'overlaps'}`,
+  'dual-stack-split': (n) => `${n} IPv4/IPv6 ${n === 1 ? 'split' : 'splits'}`,
+};
+
+/** "1 watched port is taken · 2 sockets are shared by several processes (usually intended)" */
+function notesSummary(notes: readonly Conflict[]): string {
+  const byKind = new Map<Conflict['kind'], number>();
+  for (const c of notes) byKind.set(c.kind, (byKind.get(c.kind) ?? 0) + 1);
+  return [...byKind].map(([kind, n]) => NOTE_SUMMARY[kind](n)).join(' · ');
 }
 
 function ConflictItem({ conflict: c, onPick }: { conflict: Conflict; onPick: (c: Conflict) => void }) {

@@ -14,9 +14,14 @@ export interface HiddenBannerProps {
   elevationMessage?: string | null;
   /** Calls the showAllOwners verb. */
   onShowAll?: (enabled: boolean) => Promise<ShowAllOwnersResult>;
+  /**
+   * The snapshot was taken with every right there is (Porthole itself runs as root or
+   * Administrator): asking for more cannot show more, so the banner doesn't offer it.
+   */
+  collectedElevated?: boolean;
 }
 
-export function HiddenBanner({ hidden, example, onShow, elevation = 'off', elevationMessage, onShowAll }: HiddenBannerProps) {
+export function HiddenBanner({ hidden, example, onShow, elevation = 'off', elevationMessage, onShowAll, collectedElevated = false }: HiddenBannerProps) {
   const [result, setResult] = useState<ShowAllOwnersResult | null>(null);
   const [busy, setBusy] = useState(false);
   const active = elevation === 'on' || elevation === 'starting';
@@ -48,10 +53,15 @@ export function HiddenBanner({ hidden, example, onShow, elevation = 'off', eleva
       ) : elevation === 'on' ? (
         <strong>Every owner is shown: collection runs with administrator rights.</strong>
       ) : null}{' '}
-      {onShowAll && !active && hidden > 0 && (
-        <button type="button" className="link-button" onClick={() => run(true)} disabled={busy}>
-          Show all owners
-        </button>
+      {onShowAll && !active && hidden > 0 && !collectedElevated && (
+        <>
+          <span className="muted" aria-hidden="true">
+            ·
+          </span>{' '}
+          <button type="button" className="link-button" onClick={() => run(true)} disabled={busy}>
+            Show all owners
+          </button>
+        </>
       )}
       {onShowAll && active && (
         <>

@@ -102,9 +102,13 @@ function sameSettings(a: Settings, b: Settings): boolean {
   return Object.keys(a).length === Object.keys(b).length;
 }
 
+/**
+ * The rows that get the ⚠ flag and match the `conflict` filter: those of warnings, the same ones
+ * the header counts. Notes (shared sockets, a watched port taken) are listed in the banner only.
+ */
 function conflictKeysOf(conflicts: readonly Conflict[]): Set<string> {
   const keys = new Set<string>();
-  for (const c of conflicts) for (const k of c.socketKeys) keys.add(k);
+  for (const c of conflicts) if (c.severity === 'warning') for (const k of c.socketKeys) keys.add(k);
   return keys;
 }
 

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import { cleanup, freePort, isRunning, spawnHelper } from '../core/spawned.js';
+import { spawnLab } from '../core/socket-lab.js';
+import { adopt, cleanup, freePort, isRunning, spawnHelper } from '../core/spawned.js';
 import { JsonPortAnswer, JsonSnapshot } from './json-contract.js';
 import { BIN, runCli, startCli } from './run-cli.js';
 
@@ -61,6 +62,21 @@ describe('porthole PORT', () => {
     const conflict = answer.conflicts.find((c) => c.kind === 'dual-stack-split');
     expect(conflict?.pids.sort()).toEqual([v4, v6.pid].sort());
     expect(conflict?.reason).toMatch(/localhost/);
+    // As text, a conflict is a warning line of its own.
+    const text = await runCli([String(v6.port)]);
+    expect(text.stdout.split('\n').filter((l) => l.startsWith('⚠ '))).toEqual([`⚠ ${conflict!.reason}`]);
+  });
+
+  it('prints a listener shared by forked workers as a note, not a conflict warning', async () => {
+    const primary = await spawnLab();
+    const { port } = await primary.tcpListen('srv', '127.0.0.1');
+    const { pids: workers } = (await primary.op('share', { name: 'srv', workers: 2 })) as { pids: number[] };
+    for (const pid of workers) await adopt(pid);
+    const r = await runCli([String(port)]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.some((l) => l.startsWith('⚠'))).toBe(false);
+    expect(lines.filter((l) => l.startsWith('· '))).toEqual([expect.stringContaining('3 processes')]);
   });
 });
 

@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
+import { endpointLabel } from '../../main/core/port-view.js';
 import { clockTime } from '../../renderer/format.js';
 import { bodyRows, details, filterBox, NOW, renderApp, rowWith, within } from './app-helpers.js';
 import { delta, FakeApi, machine, snapshot, sock } from './fixtures.js';
@@ -94,6 +95,24 @@ describe('main window', () => {
     await userEvent.click(within(banner).getByRole('button', { name: 'Show conflict on port 5173' }));
     expect(filterBox().value).toBe('conflict port:5173');
     expect(bodyRows()).toHaveLength(2);
+  });
+
+  it('lists notes apart from conflicts: no ⚠ on their rows, not counted, each by its own kind', async () => {
+    const api = new FakeApi();
+    const m = machine();
+    const listeners = m.sockets.filter((s) => s.localPort === 5173 && s.state === 'LISTEN');
+    api.initial = snapshot(m.sockets, m.processes, [
+      { id: 'w', kind: 'watched-taken', protocol: 'tcp', port: 5173, pids: [4821], socketKeys: listeners.map((s) => s.key), reason: 'Watched port 5173 is taken by node (pid 4821).', severity: 'info' },
+    ]);
+    await renderApp({ api });
+    const banner = screen.getByRole('region', { name: 'Conflicts' });
+    expect(banner.querySelector('summary')!.textContent).toBe('1 watched port is taken');
+    expect(banner.textContent).not.toContain('conflict');
+    expect(screen.getByRole('button', { name: /conflicts/ }).textContent).toMatch(/^0/);
+    for (const s of listeners) expect(within(rowWith(endpointLabel(s))!).queryByText('conflict')).toBeNull();
+    await userEvent.click(within(banner).getByRole('button', { name: 'Show conflict on port 5173' }));
+    expect(filterBox().value).toBe('port:5173');
+    expect(bodyRows()).toHaveLength(listeners.length);
   });
 
   it('counts hidden owners and says how to see them', async () => {

@@ -6,7 +6,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ElevationState, MonitorStatus } from '../../main/core/contract.js';
 import { renderApp } from './app-helpers.js';
-import { FakeApi } from './fixtures.js';
+import { FakeApi, machine, snapshot } from './fixtures.js';
 
 afterEach(cleanup);
 
@@ -42,6 +42,16 @@ describe('Show all owners', () => {
     const alert = await within(banner()).findByRole('alert');
     expect(alert.textContent).toContain('Run "sudo porthole serve" to see every owner in browser mode.');
     expect(within(alert).getByText('sudo porthole serve').tagName).toBe('CODE');
+  });
+
+  it('offers no elevation when Porthole already collects as root: it could show nothing more', async () => {
+    const api = new FakeApi('electron');
+    const m = machine();
+    api.initial = { ...snapshot(m.sockets, m.processes), elevated: true };
+    await renderApp({ api });
+    expect(within(banner()).getByText(/1 socket has a hidden owner/)).toBeTruthy();
+    expect(within(banner()).getByRole('button', { name: 'Show them' })).toBeTruthy();
+    expect(within(banner()).queryByRole('button', { name: 'Show all owners' })).toBeNull();
   });
 
   it('keeps the banner, with Stop, once elevation has revealed every owner', async () => {

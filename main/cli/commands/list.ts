@@ -2,7 +2,7 @@ import { Engine } from '../../core/engine.js';
 import { isListening } from '../../core/model.js';
 import { printJson, printWarnings, type CliIO } from '../io.js';
 import { jsonSnapshot } from '../output/json.js';
-import { renderGrouped, renderPlain, summaryLine } from '../output/table.js';
+import { conflictLine, renderGrouped, renderPlain, summaryLine } from '../output/table.js';
 
 export async function runList(options: { listening: boolean; json: boolean }, io: CliIO): Promise<number> {
   const snapshot = await new Engine().snapshot();
@@ -14,7 +14,7 @@ export async function runList(options: { listening: boolean; json: boolean }, io
   const lines = io.isTTY ? renderGrouped(snapshot, sockets, io.style) : renderPlain(snapshot, sockets);
   io.out(lines.join('\n'));
   if (io.isTTY) {
-    for (const c of snapshot.conflicts) io.out(io.style.red(`⚠ ${c.reason}`));
+    for (const c of snapshot.conflicts) io.out(conflictLine(c, io.style));
     io.out(summaryLine(snapshot, sockets, io.style));
   }
   printWarnings(io, snapshot.issues.warnings);

@@ -3,7 +3,7 @@ import { Engine } from '../../core/engine.js';
 import type { ProcessInfo, Snapshot, Socket } from '../../core/model.js';
 import { printJson, printWarnings, type CliIO } from '../io.js';
 import { jsonSnapshot } from '../output/json.js';
-import { endpoint, remoteEndpoint, sortForDisplay, truncate } from '../output/table.js';
+import { conflictLine, endpoint, remoteEndpoint, sortForDisplay, truncate } from '../output/table.js';
 import { alignColumns, type Style } from '../output/style.js';
 import { ago } from '../output/time.js';
 
@@ -53,7 +53,7 @@ export function describePort(port: number, snapshot: Snapshot, sockets: Socket[]
   );
   for (const p of owners) lines.push(...processLines(p, style));
   for (const s of hidden.slice(0, 1)) lines.push(style.yellow(`  ${s.hiddenReason ?? 'The owner is hidden.'}`));
-  for (const c of snapshot.conflicts) lines.push(style.red(`⚠ ${c.reason}`));
+  for (const c of snapshot.conflicts) lines.push(conflictLine(c, style));
   if (owners.length > 0) lines.push(style.dim(`Free it: porthole kill ${port}`));
   return lines;
 }

@@ -1,7 +1,7 @@
 // The human table: grouped by owner and coloured on a terminal, one plain aligned row per socket
 // when piped (so grep and awk see every field on the line they match).
 import { endpointLabel } from '../../core/port-view.js';
-import type { ProcessInfo, Snapshot, Socket } from '../../core/model.js';
+import type { Conflict, ProcessInfo, Snapshot, Socket } from '../../core/model.js';
 import { alignColumns, type Style } from './style.js';
 
 export function endpoint(s: Socket): string {
@@ -110,12 +110,21 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/**
+ * A conflict as one line: a warning in red with ⚠; a note (a shared socket, a well-known port's
+ * expected alternative) dimmed, because it is usually intended.
+ */
+export function conflictLine(c: Conflict, style: Style): string {
+  return c.severity === 'warning' ? style.red(`⚠ ${c.reason}`) : style.dim(`· ${c.reason}`);
+}
+
 export function summaryLine(snapshot: Snapshot, shown: Socket[], style: Style): string {
   const listening = shown.filter((s) => s.state === 'LISTEN').length;
   const udp = shown.filter((s) => s.protocol === 'udp').length;
   const hidden = shown.filter((s) => s.owner === 'hidden').length;
   const parts = [`${shown.length} sockets`, `${listening} listening`, `${udp} UDP`];
   if (hidden > 0) parts.push(style.yellow(`${hidden} with hidden owners`));
-  if (snapshot.conflicts.length > 0) parts.push(style.red(`${snapshot.conflicts.length} conflicts`));
+  const conflicts = snapshot.conflicts.filter((c) => c.severity === 'warning').length;
+  if (conflicts > 0) parts.push(style.red(`${conflicts} ${conflicts === 1 ? 'conflict' : 'conflicts'}`));
   return style.dim(parts.join(' · '));
 }
