@@ -79,7 +79,7 @@ export function DetailsPane({ socket: s, closing, sockets, processes, conflicts,
 
       {mine.length > 0 ? (
         <section className="details-conflicts" aria-label="Conflicts">
-          <h3>{mine.some((c) => c.severity === 'warning') ? '⚠ Conflict' : 'Shared'}</h3>
+          <h3>{mine.some((c) => c.severity === 'warning') ? '⚠ Conflict' : 'Notes'}</h3>
           <ul>
             {mine.map((c) => (
               <li key={c.id}>{c.reason}</li>

@@ -24,12 +24,26 @@ describe('details pane', () => {
     }
     expect(text).toMatch(/Started.*\(2h 0m ago\)/);
     expect(text).toContain('Port 5173 is usually Vite, here held by node.');
+    expect(within(pane).getByRole('region', { name: 'Conflicts' }).querySelector('h3')!.textContent).toBe('⚠ Conflict');
     // Its other sockets, clickable.
     const others = within(pane).getByRole('region', { name: 'Other sockets of this process' });
     const buttons = within(others).getAllByRole('button');
     expect(buttons.map((b) => b.textContent)).toEqual([expect.stringContaining('[::1]:5173'), expect.stringContaining('51234')]);
     fireEvent.click(buttons[0]!);
     expect(within(details()).getByRole('heading', { level: 2 }).textContent).toContain('[::1]:5173');
+  });
+
+  it('heads a note (a watched port taken) as a note, not as sharing or a conflict', async () => {
+    const api = new FakeApi();
+    const m = machine();
+    api.initial = snapshot(m.sockets, m.processes, [
+      { id: 'w', kind: 'watched-taken', protocol: 'tcp', port: 5173, pids: [4821], socketKeys: [m.sockets[0]!.key], reason: 'Watched port 5173 is taken by node (pid 4821).', severity: 'info' },
+    ]);
+    await renderApp({ api });
+    fireEvent.click(rowWith('127.0.0.1:5173')!);
+    const section = within(details()).getByRole('region', { name: 'Conflicts' });
+    expect(section.querySelector('h3')!.textContent).toBe('Notes');
+    expect(section.textContent).toContain('Watched port 5173 is taken by node (pid 4821).');
   });
 
   it('opens listening TCP ports in the browser and copies the row and the command line', async () => {
