@@ -3,19 +3,23 @@ import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { details, renderApp, rowWith, within } from './app-helpers.js';
+import type { Conflict } from '../../main/core/model.js';
 import { FakeApi, machine, snapshot } from './fixtures.js';
 
 afterEach(cleanup);
 
+/** The app with one conflict on node's 127.0.0.1:5173 listener, that row selected. */
+async function openWithConflict(c: Pick<Conflict, 'kind' | 'reason' | 'severity'>) {
+  const api = new FakeApi();
+  const m = machine();
+  api.initial = snapshot(m.sockets, m.processes, [{ id: 'c', protocol: 'tcp', port: 5173, pids: [4821], socketKeys: [m.sockets[0]!.key], ...c }]);
+  await renderApp({ api });
+  fireEvent.click(rowWith('127.0.0.1:5173')!);
+}
+
 describe('details pane', () => {
   it('tells everything about the owner of the selected socket', async () => {
-    const api = new FakeApi();
-    const m = machine();
-    api.initial = snapshot(m.sockets, m.processes, [
-      { id: 'u', kind: 'unexpected-owner', protocol: 'tcp', port: 5173, pids: [4821], socketKeys: [m.sockets[0]!.key], reason: 'Port 5173 is usually Vite, here held by node.', severity: 'warning' },
-    ]);
-    await renderApp({ api });
-    fireEvent.click(rowWith('127.0.0.1:5173')!);
+    await openWithConflict({ kind: 'unexpected-owner', reason: 'Port 5173 is usually Vite, here held by node.', severity: 'warning' });
     const pane = details();
     const text = pane.textContent!;
     expect(within(pane).getByRole('heading', { level: 2 }).textContent).toContain('127.0.0.1:5173');
@@ -34,13 +38,7 @@ describe('details pane', () => {
   });
 
   it('heads a note (a watched port taken) as a note, not as sharing or a conflict', async () => {
-    const api = new FakeApi();
-    const m = machine();
-    api.initial = snapshot(m.sockets, m.processes, [
-      { id: 'w', kind: 'watched-taken', protocol: 'tcp', port: 5173, pids: [4821], socketKeys: [m.sockets[0]!.key], reason: 'Watched port 5173 is taken by node (pid 4821).', severity: 'info' },
-    ]);
-    await renderApp({ api });
-    fireEvent.click(rowWith('127.0.0.1:5173')!);
+    await openWithConflict({ kind: 'watched-taken', reason: 'Watched port 5173 is taken by node (pid 4821).', severity: 'info' });
     const section = within(details()).getByRole('region', { name: 'Conflicts' });
     expect(section.querySelector('h3')!.textContent).toBe('Notes');
     expect(section.textContent).toContain('Watched port 5173 is taken by node (pid 4821).');
