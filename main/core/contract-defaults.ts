@@ -12,3 +12,6 @@ export const DEFAULT_SETTINGS: Settings = {
   startAtLogin: false,
   checkForUpdates: true,
 };
+
+/** How long a kill waits after SIGTERM before --force (the app's Force kill) sends SIGKILL. */
+export const KILL_GRACE_MS = 3000;

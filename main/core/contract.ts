@@ -79,7 +79,7 @@ export const SettingsSchema = z.strictObject({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export { DEFAULT_SETTINGS } from './contract-defaults.js';
+export { DEFAULT_SETTINGS, KILL_GRACE_MS } from './contract-defaults.js';
 
 // ---------------------------------------------------------------------------------------------
 // Verbs (renderer -> main). Each has an argument schema; main parses before acting.

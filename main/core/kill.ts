@@ -18,6 +18,7 @@
 // and kill(2); closing them needs pidfd_send_signal, which Node does not expose.)
 //
 // Expected outcomes (refusals, processes already gone, EPERM, survivors) are reported, never thrown.
+import { KILL_GRACE_MS } from './contract-defaults.js';
 import { withDefaults } from './kill-deps.js';
 import { guardRefusal } from './kill-guard.js';
 import { parentsFirst } from './kill-plan.js';
@@ -44,7 +45,7 @@ export interface ExecuteOptions {
 export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}): Promise<KillReport> {
   const deps = withDefaults(options.deps);
   const force = options.force ?? false;
-  const graceMs = options.graceMs ?? 3000;
+  const graceMs = options.graceMs ?? KILL_GRACE_MS;
   const killWaitMs = options.killWaitMs ?? 2000;
   const abort = options.signal;
   const startedAt = deps.now();

@@ -1,6 +1,7 @@
 // Browser mode's confirmation: names every process that would be signalled, its pid and ports,
 // and what Porthole refuses to touch. The confirming button is "Kill"; Esc or "Cancel" backs out.
 import { useEffect, useId, useRef } from 'react';
+import { KILL_GRACE_MS } from '../../main/core/contract-defaults.js';
 import type { KillPlanView } from '../../main/core/contract.js';
 import type { KillRequestInput } from '../kill/target.js';
 
@@ -67,10 +68,7 @@ export function KillDialog({ req, plan, onConfirm, onCancel }: KillDialogProps) 
             ))}
           </ul>
         ) : null}
-        <p className="muted small">
-          {req.force ? 'Force kill stops them without letting them clean up (SIGKILL).' : 'They are asked to stop first (SIGTERM), so they can clean up.'}
-          {req.tree ? ' Their child processes are included.' : ''}
-        </p>
+        <p className="muted small">{howItStops(n, req)}</p>
         <div className="modal-actions">
           <button type="button" ref={cancelRef} onClick={onCancel}>
             Cancel
@@ -97,4 +95,15 @@ function trapFocus(e: React.KeyboardEvent, root: HTMLElement | null) {
     e.preventDefault();
     first.focus();
   }
+}
+
+/**
+ * What the kill will do, as the engine does it: SIGTERM first either way, so a server can close
+ * cleanly; force adds SIGKILL for whatever is still running after the grace period.
+ */
+export function howItStops(count: number, req: Pick<KillRequestInput, 'force' | 'tree'>): string {
+  const [it, they] = count === 1 ? ['it', 'it'] : ['them', 'they'];
+  const first = `Porthole asks ${it} to stop (SIGTERM) so ${they} can clean up`;
+  const then = req.force ? `, then kills whatever still runs after ${KILL_GRACE_MS / 1000} s (SIGKILL).` : `. Anything that ignores this keeps running: Force kill then finishes the job.`;
+  return `${first}${then}${req.tree ? ' Child processes are included.' : ''}`;
 }

@@ -84,6 +84,8 @@ describe('kill flow', () => {
     await userEvent.click(within(alert).getByRole('button', { name: 'Force kill' }));
     const d = await screen.findByRole('dialog');
     expect(within(d).getByRole('heading', { level: 2 }).textContent).toBe('Force kill node?');
+    // Force still asks first: SIGKILL comes only for what outlives the grace period.
+    expect(d.textContent).toContain('Porthole asks it to stop (SIGTERM) so it can clean up, then kills whatever still runs after 3 s (SIGKILL).');
     await userEvent.click(within(d).getByRole('button', { name: 'Kill' }));
     expect(api.callsOf('kill')[1]).toEqual([{ target: { pid: 4821 }, tree: false, force: true, confirmed: [{ pid: 4821, startTime: 1234 }] }]);
     await screen.findByText('✓ The port is free.');
