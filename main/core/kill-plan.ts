@@ -120,7 +120,6 @@ function describePort(port: number, protocol: Protocol | undefined, view: PortVi
     const why = s.hiddenReason ?? 'the OS did not say who owns it.';
     refusals.push({ pid: null, reason: 'hidden-owner', message: `${protocolLabel(s.protocol)} ${endpointLabel(s)} is held by a process we cannot see, so we cannot stop it: ${why}` });
   }
-  if (holding.length === 0) notes.push(`Nothing is listening on :${port}${protocol ? ` (${protocolLabel(protocol)})` : ''}.`);
   const timeWait = onPort.filter((s) => s.state === 'TIME_WAIT').length;
   if (timeWait > 0) {
     notes.push(`${timeWait} connection${timeWait === 1 ? '' : 's'} on :${port} ${timeWait === 1 ? 'is' : 'are'} in TIME_WAIT: owned by no process, they expire on their own and don't block a server that sets SO_REUSEADDR.`);
@@ -205,5 +204,6 @@ function stopLine(target: KillTarget, candidates: KillCandidate[]): string {
 }
 
 function targetLabel(target: KillTarget): string {
-  return 'port' in target ? `:${target.port}` : `pid ${target.pid}`;
+  if (!('port' in target)) return `pid ${target.pid}`;
+  return target.protocol ? `:${target.port} (${protocolLabel(target.protocol)})` : `:${target.port}`;
 }
