@@ -91,6 +91,25 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
     return page.waitForFunction((want) => (globalThis as unknown as Dom).document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount') === String(want + 1), n);
   }
 
+  it('a pressed toggle stays legible under the pointer', async () => {
+    const page = await openApp();
+    const toggle = page.getByRole('button', { name: 'Group by process' });
+    const all = page.getByRole('radio', { name: 'All' });
+    try {
+      for (const control of [toggle, all]) {
+        await control.click(); // pressed (or checked), and the pointer is still on it
+        await page.waitForFunction((el) => el?.getAttribute('aria-pressed') === 'true' || el?.getAttribute('aria-checked') === 'true', await control.elementHandle());
+        const [color, background] = await control.evaluate((el) => {
+          const style = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string } }).getComputedStyle(el);
+          return [style.color, style.backgroundColor];
+        });
+        expect(contrastRatio(color, background), `${color} on ${background}`).toBeGreaterThanOrEqual(4.5);
+      }
+    } finally {
+      await setSettings({ groupByProcess: false, listeningOnly: true });
+    }
+  });
+
   it('shows a spawned listener with its pid', async () => {
     const listener = await spawnHelper({ host: '127.0.0.1' });
     const page = await openApp();
@@ -220,3 +239,17 @@ const srv = require('net').createServer((c) => c.destroy());
 srv.listen(Number(port), host, () => process.stdout.write(JSON.stringify({ port: srv.address().port }) + '\\n'));
 setInterval(() => {}, 1000);
 `;
+
+/** WCAG contrast of two computed CSS colours: "rgb(r, g, b)", "rgba(...)" or "color(srgb r g b)". */
+function contrastRatio(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const srgb = /^color\(srgb ([\d.]+) ([\d.]+) ([\d.]+)/.exec(css);
+    const rgb = /^rgba?\((\d+), (\d+), (\d+)/.exec(css);
+    const channels = srgb ? srgb.slice(1, 4).map(Number) : rgb ? rgb.slice(1, 4).map((c) => Number(c) / 255) : null;
+    if (!channels) throw new Error(`unparsed colour ${css}`);
+    const [r, g, b] = channels.map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
