@@ -7,6 +7,7 @@ import { cleanup, isRunning, spawnHelper, spawnScript } from '../core/spawned.js
 import { ContractClient } from '../serve/clients.js';
 import { rendererMissing, startServe, type ServeProcess } from '../serve/run-serve.js';
 import { chromiumMissing, launchChromium } from './chromium.js';
+import { lowContrastText } from './contrast.js';
 
 const missing = chromiumMissing() ?? rendererMissing();
 if (missing) console.warn(`test/e2e/browser.test.ts skipped: ${missing}`);
@@ -46,18 +47,22 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
     expect(pageErrors.splice(0)).toEqual([]);
   });
 
-  async function newPage(options: { width?: number; height?: number; bypassCSP?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 }, bypassCSP: options.bypassCSP ?? false });
+  async function newPage(options: { width?: number; height?: number; bypassCSP?: boolean; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+      bypassCSP: options.bypassCSP ?? false,
+      colorScheme: options.colorScheme ?? 'light',
+    });
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     return page;
   }
 
-  async function openApp(path = '/'): Promise<Page> {
+  async function openApp(path = '/', options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
     // The filter text is a persisted setting: an earlier test's filter would be restored into the box.
     await setSettings({ filter: '' });
-    const page = await newPage();
+    const page = await newPage(options);
     const response = await page.goto(new URL(path, serve.url).href.replace(/\?.*$/, '') + `?token=${serve.token}`);
     expect(response?.status()).toBe(200);
     return page;
@@ -91,23 +96,41 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
     return page.waitForFunction((want) => (globalThis as unknown as Dom).document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount') === String(want + 1), n);
   }
 
-  it('a pressed toggle stays legible under the pointer', async () => {
-    const page = await openApp();
-    const toggle = page.getByRole('button', { name: 'Group by process' });
-    const all = page.getByRole('radio', { name: 'All' });
+  it('all text keeps 4.5:1 contrast in light and dark: table, details, pressed toggles and the kill dialog under the pointer', async () => {
+    const listener = await spawnHelper({ host: '127.0.0.1' });
+    // Another process on [::1] of the same port: a conflict, so the warning colours show too.
+    const v6 = await spawnScript(LISTEN_SCRIPT, { args: ['::1', String(listener.port)] });
+    expect(v6.info.port).toBe(listener.port);
+    const failures: string[] = [];
+    const check = async (page: Page, where: string) => failures.push(...(await lowContrastText(page)).map((f) => `${where}: ${f}`));
+    await setSettings({ watchedPorts: [listener.port] }); // so the tray lists it
     try {
-      for (const control of [toggle, all]) {
-        await control.click(); // pressed (or checked), and the pointer is still on it
-        await page.waitForFunction((el) => el?.getAttribute('aria-pressed') === 'true' || el?.getAttribute('aria-checked') === 'true', await control.elementHandle());
-        const [color, background] = await control.evaluate((el) => {
-          const style = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string } }).getComputedStyle(el);
-          return [style.color, style.backgroundColor];
-        });
-        expect(contrastRatio(color, background), `${color} on ${background}`).toBeGreaterThanOrEqual(4.5);
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const page = await openApp('/', { colorScheme });
+        await filterTo(page, `port:${listener.port}`);
+        await row(page, `[::1]:${listener.port}`).getByText('conflict', { exact: true }).waitFor({ state: 'attached' });
+        await row(page, `127.0.0.1:${listener.port}`).click();
+        await page.getByRole('complementary').waitFor();
+        await check(page, `${colorScheme}, details`);
+        // Pressed, and still under the pointer: hover styles must not undo the pressed colours.
+        for (const control of [page.getByRole('radio', { name: 'All' }), page.getByRole('button', { name: 'Group by process' })]) {
+          await control.click();
+          await check(page, `${colorScheme}, ${await control.textContent()} pressed`);
+        }
+        await page.getByRole('complementary').getByRole('button', { name: 'Kill' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByRole('button', { name: 'Kill' }).hover();
+        await check(page, `${colorScheme}, kill dialog`);
+        await dialog.getByRole('button', { name: 'Cancel' }).click();
+        await page.goto(new URL(`/tray.html?token=${serve.token}`, serve.url).href);
+        await page.getByText(`:${listener.port}`).first().waitFor();
+        await check(page, `${colorScheme}, tray`);
       }
     } finally {
-      await setSettings({ groupByProcess: false, listeningOnly: true });
+      await setSettings({ groupByProcess: false, listeningOnly: true, watchedPorts: [] });
     }
+    expect(failures).toEqual([]);
+    expect(isRunning(listener.child)).toBe(true);
   });
 
   it('shows a spawned listener with its pid', async () => {
@@ -240,16 +263,3 @@ srv.listen(Number(port), host, () => process.stdout.write(JSON.stringify({ port:
 setInterval(() => {}, 1000);
 `;
 
-/** WCAG contrast of two computed CSS colours: "rgb(r, g, b)", "rgba(...)" or "color(srgb r g b)". */
-function contrastRatio(a: string, b: string): number {
-  const luminance = (css: string) => {
-    const srgb = /^color\(srgb ([\d.]+) ([\d.]+) ([\d.]+)/.exec(css);
-    const rgb = /^rgba?\((\d+), (\d+), (\d+)/.exec(css);
-    const channels = srgb ? srgb.slice(1, 4).map(Number) : rgb ? rgb.slice(1, 4).map((c) => Number(c) / 255) : null;
-    if (!channels) throw new Error(`unparsed colour ${css}`);
-    const [r, g, b] = channels.map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)) as [number, number, number];
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  };
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
-  return (hi + 0.05) / (lo + 0.05);
-}
