@@ -14,13 +14,22 @@ export interface HeaderProps {
   exportMenu: ReactNode;
 }
 
-const COUNT_LABELS: [CountKey, string][] = [
-  ['listening', 'listening'],
-  ['established', 'established'],
-  ['udp', 'UDP'],
-  ['conflicts', 'conflicts'],
-  ['hidden', 'owners hidden'],
+const COUNT_LABELS: [CountKey, (n: number) => string][] = [
+  ['listening', () => 'listening'],
+  ['established', () => 'established'],
+  ['udp', () => 'UDP'],
+  ['conflicts', (n) => (n === 1 ? 'conflict' : 'conflicts')],
+  ['hidden', (n) => (n === 1 ? 'owner hidden' : 'owners hidden')],
 ];
+
+/** What a click on each count narrows the table to. */
+const COUNT_TITLES: Record<CountKey, string> = {
+  listening: 'Show listening sockets',
+  established: 'Show established connections',
+  udp: 'Show UDP sockets',
+  conflicts: 'Show sockets in conflict',
+  hidden: 'Show sockets whose owner is hidden',
+};
 
 export function Header({ counts, paused, onTogglePause, onCount, traffic, exportMenu }: HeaderProps) {
   return (
@@ -38,9 +47,9 @@ export function Header({ counts, paused, onTogglePause, onCount, traffic, export
               type="button"
               className={`count count-${key}${(key === 'conflicts' || key === 'hidden') && counts[key] > 0 ? ' alert' : ''}`}
               onClick={() => onCount(key)}
-              title={`Show ${label}`}
+              title={COUNT_TITLES[key]}
             >
-              <strong>{formatCount(counts[key])}</strong> {label}
+              <strong>{formatCount(counts[key])}</strong> {label(counts[key])}
             </button>
           </li>
         ))}

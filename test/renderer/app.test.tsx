@@ -17,7 +17,7 @@ describe('main window', () => {
     expect(within(counts).getByRole('button', { name: /4 listening/ })).toBeTruthy();
     expect(within(counts).getByRole('button', { name: /1 established/ })).toBeTruthy();
     expect(within(counts).getByRole('button', { name: /1 UDP/ })).toBeTruthy();
-    expect(within(counts).getByRole('button', { name: /1 owners hidden/ })).toBeTruthy();
+    expect(within(counts).getByRole('button', { name: /^1 owner hidden$/ })).toBeTruthy();
     await userEvent.click(screen.getByRole('radio', { name: 'All' }));
     expect(bodyRows()).toHaveLength(6);
     expect(screen.getByRole('radio', { name: 'All' }).getAttribute('aria-checked')).toBe('true');
