@@ -209,14 +209,17 @@ export async function diagnosePort(port: number, options: DiagnoseOptions = {}):
   const timeWaitCount = sockets.filter((s) => s.protocol === 'tcp' && s.state === 'TIME_WAIT').length;
   const tcpOk = probe('tcp', null)?.ok ?? null;
   if (timeWaitCount > 0) {
-    const n = timeWaitCount === 1 ? '1 TCP connection' : `${timeWaitCount} TCP connections`;
+    const one = timeWaitCount === 1;
+    const [n, is, they, doNot, expire] = one
+      ? ['1 TCP connection', 'is', 'it', "doesn't", 'it expires']
+      : [`${timeWaitCount} TCP connections`, 'are', 'they', "don't", 'they expire'];
     add(
       protocol === 'tcp' ? 'warning' : 'info',
       'time-wait',
-      `${n} on :${port} ${timeWaitCount === 1 ? 'is' : 'are'} in TIME_WAIT (kept by the kernel, no process, gone within about 60 s): ${
+      `${n} on :${port} ${is} in TIME_WAIT (kept by the kernel, no process, gone within about 60 s): ${
         tcpOk
-          ? "they don't block a server that sets SO_REUSEADDR (Node, Go, nginx and most servers do), but a program that doesn't would get EADDRINUSE until they expire"
-          : "a server that doesn't set SO_REUSEADDR gets EADDRINUSE until they expire"
+          ? `${they} ${doNot} block a server that sets SO_REUSEADDR (Node, Go, nginx and most servers do), but a program that doesn't would get EADDRINUSE until ${expire}`
+          : `a server that doesn't set SO_REUSEADDR gets EADDRINUSE until ${expire}`
       }.`,
     );
   }

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { spawnLab } from '../core/socket-lab.js';
+import { leaveTimeWait } from '../core/time-wait.js';
 import { adopt, cleanup, freePort, isRunning, spawnHelper } from '../core/spawned.js';
 import { JsonPortAnswer, JsonSnapshot } from './json-contract.js';
 import { BIN, runCli, startCli } from './run-cli.js';
@@ -50,6 +51,13 @@ describe('porthole PORT', () => {
     const j = await runCli([String(port), '--json']);
     expect(j.code).toBe(1);
     expect(JsonPortAnswer.parse(JSON.parse(j.stdout))).toMatchObject({ held: false, sockets: [] });
+  });
+
+  it('calls a port with only TIME_WAIT connections free (exit 1), and says they linger harmlessly', async () => {
+    const port = await leaveTimeWait();
+    const r = await runCli([String(port)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim()).toMatch(new RegExp(`^:${port} is free\\. \\((1 TIME_WAIT connection lingers; it doesn't|\\d+ TIME_WAIT connections linger; they don't) stop a new server\\)$`));
   });
 
   it('reports a conflict between an IPv4 and an IPv6 owner of the same port', async () => {

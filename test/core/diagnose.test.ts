@@ -7,6 +7,7 @@ import { engineLookup } from '../../main/core/port-view.js';
 import type { PortSocket } from '../../main/core/port-view.js';
 import { inRanges, parsePortRange, parseReservedPorts, readPortSysctls, type PortSysctls } from '../../main/core/sysctl-linux.js';
 import { cleanup, freePort, spawnHelper, waitFor } from './spawned.js';
+import { leaveTimeWait } from './time-wait.js';
 
 const linux = process.platform === 'linux';
 const closers: (() => Promise<unknown>)[] = [];
@@ -139,15 +140,7 @@ describe.runIf(linux)('diagnosePort, with real sockets', () => {
   });
 
   it("finds TIME_WAIT sockets and explains they don't block a SO_REUSEADDR bind", async () => {
-    // The side that closes first keeps TIME_WAIT: here the server side, whose local port is `port`.
-    const server = net.createServer((c) => c.end());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as net.AddressInfo;
-    const client = net.connect(port, '127.0.0.1');
-    client.resume();
-    await once(client, 'close');
-    await new Promise((r) => server.close(r));
-    await waitFor(async () => (await engineLookup({ port })).sockets.some((s) => s.state === 'TIME_WAIT' && s.localPort === port));
+    const port = await leaveTimeWait();
 
     const d = await diagnosePort(port, ONE);
     expect(d.timeWait.count).toBeGreaterThanOrEqual(1);
@@ -155,7 +148,10 @@ describe.runIf(linux)('diagnosePort, with real sockets', () => {
     expect(d.bindable).toBe(true);
     const f = d.findings.find((x) => x.kind === 'time-wait')!;
     expect(f.severity).toBe('warning');
-    expect(f.message).toMatch(/TIME_WAIT.*don't block a server that sets SO_REUSEADDR/);
+    // Grammar follows the count: "1 TCP connection ... is ...: it doesn't", "2 ... are ...: they don't".
+    expect(f.message).toMatch(
+      d.timeWait.count === 1 ? /^1 TCP connection on :\d+ is in TIME_WAIT .*: it doesn't block a server that sets SO_REUSEADDR/ : /connections on :\d+ are in TIME_WAIT .*: they don't block a server that sets SO_REUSEADDR/,
+    );
   });
 
   it('blames an outgoing connection that drew the port from the ephemeral range', async () => {

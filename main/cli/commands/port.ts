@@ -28,7 +28,10 @@ export async function runPort(options: { port: number; json: boolean }, io: CliI
 export function describePort(port: number, snapshot: Snapshot, sockets: Socket[], style: Style): string[] {
   const lingering = sockets.filter((s) => s.state === 'TIME_WAIT').length;
   if (!isHeld(sockets)) {
-    const note = lingering > 0 ? style.dim(` (${lingering} TIME_WAIT connection${lingering > 1 ? 's' : ''} linger; they don't stop a new server)`) : '';
+    const note =
+      lingering === 0
+        ? ''
+        : style.dim(lingering === 1 ? " (1 TIME_WAIT connection lingers; it doesn't stop a new server)" : ` (${lingering} TIME_WAIT connections linger; they don't stop a new server)`);
     return [`${style.green(`:${port} is free.`)}${note}`];
   }
   const lines: string[] = [];
