@@ -122,7 +122,11 @@ function describePort(port: number, protocol: Protocol | undefined, view: PortVi
   }
   const timeWait = onPort.filter((s) => s.state === 'TIME_WAIT').length;
   if (timeWait > 0) {
-    notes.push(`${timeWait} connection${timeWait === 1 ? '' : 's'} on :${port} ${timeWait === 1 ? 'is' : 'are'} in TIME_WAIT: owned by no process, they expire on their own and don't block a server that sets SO_REUSEADDR.`);
+    notes.push(
+      timeWait === 1
+        ? `1 connection on :${port} is in TIME_WAIT: owned by no process, it expires on its own and doesn't block a server that sets SO_REUSEADDR.`
+        : `${timeWait} connections on :${port} are in TIME_WAIT: owned by no process, they expire on their own and don't block a server that sets SO_REUSEADDR.`,
+    );
   }
   const holders = new Set(holding.flatMap((s) => s.pids));
   const others = [...new Set(onPort.filter((s) => !holdsPort(s)).flatMap((s) => s.pids))].filter((p) => !holders.has(p));

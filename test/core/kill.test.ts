@@ -9,6 +9,7 @@ import type { PortSocket } from '../../main/core/port-view.js';
 import { trialBind } from '../../main/core/trial-bind.js';
 import { LONG_NAME, longNamedNode, spawnLab } from './socket-lab.js';
 import { cleanup, isRunning, reapedPid, spawnHelper, waitFor } from './spawned.js';
+import { leaveTimeWait } from './time-wait.js';
 
 afterEach(cleanup);
 
@@ -178,6 +179,15 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     expect(report.results[0]!.outcome).toBe('still-running');
     expect(report.portFree).toBeNull();
     expect(report.ok).toBe(false);
+  });
+
+  it('notes TIME_WAIT connections on a port nobody holds, in words that agree with their count', async () => {
+    const port = await leaveTimeWait();
+    const plan = await planKill({ port });
+    expect(plan.candidates).toEqual([]);
+    expect(plan.summary).toBe(`Nothing to stop: no process holds :${port}.`);
+    const note = plan.notes.find((n) => n.includes('TIME_WAIT'));
+    expect(note).toMatch(/^(1 connection on :\d+ is in TIME_WAIT: owned by no process, it expires|\d+ connections on :\d+ are in TIME_WAIT: owned by no process, they expire)/);
   });
 
   it('plans nothing for a port nobody holds, and confirms it is free', async () => {

@@ -35,7 +35,7 @@ export function describeDiagnosis(d: Diagnosis, style: Style): string[] {
  */
 function describeProbes(d: Diagnosis, style: Style): string[] {
   if (d.probes.length === 0) return [];
-  const protocols = [d.protocol, ...new Set(d.probes.map((p) => p.protocol))].filter((p, i, all) => all.indexOf(p) === i);
+  const protocols = [...new Set([d.protocol, ...d.probes.map((p) => p.protocol)])];
   const rows = protocols.flatMap((protocol) => {
     const probes = d.probes.filter((p) => p.protocol === protocol);
     if (probes.length === 0) return [];

@@ -111,8 +111,8 @@ export function truncate(text: string, max: number): string {
 }
 
 /**
- * A conflict as one line: a warning in red with ⚠; a note (a shared socket, a well-known port's
- * expected alternative) dimmed, because it is usually intended.
+ * A conflict as one line: a warning in red with ⚠; a note (a shared socket, a watched port taken,
+ * a well-known port relayed from a container) dimmed, because it is usually intended.
  */
 export function conflictLine(c: Conflict, style: Style): string {
   return c.severity === 'warning' ? style.red(`⚠ ${c.reason}`) : style.dim(`· ${c.reason}`);
