@@ -15,6 +15,7 @@ import { Header, type CountKey } from './components/Header.js';
 import { HiddenBanner } from './components/HiddenBanner.js';
 import { KillDialog } from './components/KillDialog.js';
 import { KillOutcome } from './components/KillOutcome.js';
+import { PortCheck } from './components/PortCheck.js';
 import { StatusBar } from './components/StatusBar.js';
 import { SocketTable, type SocketTableProps } from './components/table/SocketTable.js';
 import { TrafficChart } from './components/TrafficChart.js';
@@ -24,6 +25,7 @@ import type { downloadText } from './export.js';
 import { parseFilter, pinnedPort } from './filter.js';
 import { useFilterText } from './hooks/useFilterText.js';
 import { useIdleWarmup } from './hooks/useIdleWarmup.js';
+import { usePortCheck } from './hooks/usePortCheck.js';
 import { useSettingsWriter } from './hooks/useSettingsWriter.js';
 import { useShortcuts } from './hooks/useShortcuts.js';
 import { useWatchedAlerts } from './hooks/useWatchedAlerts.js';
@@ -101,6 +103,7 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
   const [paused, setPaused] = useState(store.isFrozen);
   const filterRef = useRef<HTMLInputElement>(null);
   const kill = useKillFlow(api);
+  const portCheck = usePortCheck(api);
 
   const view = useSocketView(
     { sockets, rowsLog, processes, conflictKeys },
@@ -212,9 +215,10 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
         listeningOnly={listeningOnly}
         onClearFilter={() => setFilterText('')}
         onShowAll={() => writeSettings({ listeningOnly: false })}
+        onCheckPort={portCheck.run}
       />
     ),
-    [loaded, filterText, port, portHeld, listeningOnly, setFilterText, writeSettings],
+    [loaded, filterText, port, portHeld, listeningOnly, setFilterText, writeSettings, portCheck.run],
   );
 
   return (
@@ -229,6 +233,7 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
       />
       <MemoWatchedPorts statuses={watched} onAdd={onWatch} onRemove={onUnwatch} onPick={onPickWatched} />
       <div className="banners">
+        <PortCheck state={portCheck.state} onRerun={portCheck.run} onClose={portCheck.close} />
         <ErrorBanner error={error} now={now} />
         <MemoConflictBanner conflicts={conflicts} onPick={onPickConflict} />
         <MemoHiddenBanner
@@ -262,6 +267,7 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
             onSelect={setSelectedKey}
             onClose={() => setDetailsOpen(false)}
             onKill={kill.start}
+            onCheckPort={portCheck.run}
             now={now}
           />
         ) : null}

@@ -153,7 +153,10 @@ export interface KillResultView {
 export interface DiagnosisView {
   port: number;
   bindable: boolean;
+  /** The verdict with its main reason: one line for a caller that shows nothing else. */
   verdict: string;
+  /** The verdict alone ("No: a TCP server can't bind :3000 now."), for a caller that lists the findings. */
+  headline: string;
   findings: Array<{ severity: 'blocker' | 'warning' | 'info'; message: string }>;
 }
 

@@ -3,7 +3,7 @@
 // WebSocket are thin transports around a Session: they check who is talking, pass the raw
 // arguments here, and the contract's schemas decide what is acceptable.
 import type { SnapshotDelta } from '../core/diff.js';
-import { diagnosePort } from '../core/diagnose.js';
+import { diagnosePort, verdictHeadline } from '../core/diagnose.js';
 import { executeKill, planHeadline, planKill, type KillPlan } from '../core/kill.js';
 import type { Snapshot } from '../core/model.js';
 import type { MonitorEvent } from '../core/monitor.js';
@@ -324,5 +324,11 @@ function planView(plan: KillPlan): KillPlanView {
 }
 
 function diagnosisView(d: Awaited<ReturnType<typeof diagnosePort>>): DiagnosisView {
-  return { port: d.port, bindable: d.bindable, verdict: d.verdict, findings: d.findings.map((f) => ({ severity: f.severity, message: f.message })) };
+  return {
+    port: d.port,
+    bindable: d.bindable,
+    verdict: d.verdict,
+    headline: verdictHeadline(d.bindable, d.protocol, d.port),
+    findings: d.findings.map((f) => ({ severity: f.severity, message: f.message })),
+  };
 }

@@ -18,12 +18,14 @@ export interface DetailsPaneProps {
   onSelect: (key: string) => void;
   onClose: () => void;
   onKill: (req: KillRequestInput) => void;
+  /** Runs the port check (usePortCheck) on this socket's local port. */
+  onCheckPort?: (port: number) => void;
   now?: () => number;
 }
 
 const MAX_OTHER_SOCKETS = 50;
 
-export function DetailsPane({ socket: s, closing, sockets, processes, conflicts, onSelect, onClose, onKill, now = Date.now }: DetailsPaneProps) {
+export function DetailsPane({ socket: s, closing, sockets, processes, conflicts, onSelect, onClose, onKill, onCheckPort, now = Date.now }: DetailsPaneProps) {
   const api = useApi();
   const headingId = useId();
   const proc = s.pids.length > 0 ? processes.get(s.pids[0]!) : undefined;
@@ -52,6 +54,11 @@ export function DetailsPane({ socket: s, closing, sockets, processes, conflicts,
         {listeningTcp ? (
           <button type="button" onClick={() => void openLocalUrl(api, url)}>
             Open in browser
+          </button>
+        ) : null}
+        {onCheckPort && isListening(s) ? (
+          <button type="button" onClick={() => onCheckPort(s.localPort)}>
+            Can a server bind :{s.localPort}?
           </button>
         ) : null}
         <CopyButton label="Copy" text={socketLine(s, processes)} />

@@ -9,9 +9,11 @@ export interface EmptyStateProps {
   listeningOnly: boolean;
   onClearFilter: () => void;
   onShowAll: () => void;
+  /** Runs the port check (usePortCheck) on the filtered port. */
+  onCheckPort?: (port: number) => void;
 }
 
-export function EmptyState({ loaded, filterText, port, portHeld, listeningOnly, onClearFilter, onShowAll }: EmptyStateProps) {
+export function EmptyState({ loaded, filterText, port, portHeld, listeningOnly, onClearFilter, onShowAll, onCheckPort }: EmptyStateProps) {
   if (!loaded) {
     return (
       <div className="empty" role="status">
@@ -39,6 +41,14 @@ export function EmptyState({ loaded, filterText, port, portHeld, listeningOnly, 
             </>
           ) : null}
         </p>
+        {port !== null && onCheckPort ? (
+          <p>
+            {/* Free in the table is not the whole story: TIME_WAIT, privileged and reserved ports, a hidden holder. */}
+            <button type="button" onClick={() => onCheckPort(port)}>
+              Can a server bind :{port}?
+            </button>
+          </p>
+        ) : null}
       </div>
     );
   }

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, isRunning, spawnHelper, spawnScript } from '../core/spawned.js';
+import { cleanup, freePort, isRunning, spawnHelper, spawnScript } from '../core/spawned.js';
 import { ContractClient } from '../serve/clients.js';
 import { rendererMissing, startServe, type ServeProcess } from '../serve/run-serve.js';
 import { chromiumMissing, launchChromium } from './chromium.js';
@@ -96,7 +96,7 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
     return page.waitForFunction((want) => (globalThis as unknown as Dom).document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount') === String(want + 1), n);
   }
 
-  it('all text keeps 4.5:1 contrast in light and dark: table, details, pressed toggles and the kill dialog under the pointer', async () => {
+  it('all text keeps 4.5:1 contrast in light and dark: table, details, port check, pressed toggles, the kill dialog under the pointer, tray', async () => {
     const listener = await spawnHelper({ host: '127.0.0.1' });
     // Another process on [::1] of the same port: a conflict, so the warning colours show too.
     const v6 = await spawnScript(LISTEN_SCRIPT, { args: ['::1', String(listener.port)] });
@@ -112,6 +112,9 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
         await row(page, `127.0.0.1:${listener.port}`).click();
         await page.getByRole('complementary').waitFor();
         await check(page, `${colorScheme}, details`);
+        await page.getByRole('complementary').getByRole('button', { name: `Can a server bind :${listener.port}?` }).click();
+        await page.getByRole('region', { name: 'Port check' }).getByText("can't bind").waitFor();
+        await check(page, `${colorScheme}, port check`);
         // Pressed, and still under the pointer: hover styles must not undo the pressed colours.
         for (const control of [page.getByRole('radio', { name: 'All' }), page.getByRole('button', { name: 'Group by process' })]) {
           await control.click();
@@ -171,6 +174,23 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
     const text = await banner.textContent();
     expect(text).toContain(String(v4.pid));
     expect(text).toContain(String(v6.pid));
+  });
+
+  it('checks whether a server can bind a port: held by our listener, then a free one from the empty table', async () => {
+    const listener = await spawnHelper({ host: '127.0.0.1' });
+    const page = await openApp();
+    await filterTo(page, `port:${listener.port}`);
+    await row(page, `127.0.0.1:${listener.port}`).click();
+    await page.getByRole('complementary').getByRole('button', { name: `Can a server bind :${listener.port}?` }).click();
+    const check = page.getByRole('region', { name: 'Port check' });
+    await check.getByText(`No: a TCP server can't bind :${listener.port} now.`).waitFor();
+    expect(await check.textContent()).toContain(`TCP 127.0.0.1:${listener.port} is in use by node (pid ${listener.pid}).`);
+
+    const port = await freePort();
+    await filterTo(page, `port:${port}`);
+    await page.getByRole('button', { name: `Can a server bind :${port}?` }).click();
+    await check.getByText(`Yes: a TCP server can bind :${port} now.`).waitFor();
+    expect(isRunning(listener.child)).toBe(true);
   });
 
   it('Kill in the details pane, confirmed in the dialog, stops the process and frees the port', async () => {
