@@ -101,9 +101,9 @@ function trapFocus(e: React.KeyboardEvent, root: HTMLElement | null) {
  * What the kill will do, as the engine does it: SIGTERM first either way, so a server can close
  * cleanly; force adds SIGKILL for whatever is still running after the grace period.
  */
-export function howItStops(count: number, req: Pick<KillRequestInput, 'force' | 'tree'>): string {
-  const [it, they] = count === 1 ? ['it', 'it'] : ['them', 'they'];
-  const first = `Porthole asks ${it} to stop (SIGTERM) so ${they} can clean up`;
+function howItStops(count: number, req: Pick<KillRequestInput, 'force' | 'tree'>): string {
+  const [object, subject] = count === 1 ? ['it', 'it'] : ['them', 'they'];
+  const first = `Porthole asks ${object} to stop (SIGTERM) so ${subject} can clean up`;
   const then = req.force ? `, then kills whatever still runs after ${KILL_GRACE_MS / 1000} s (SIGKILL).` : `. Anything that ignores this keeps running: Force kill then finishes the job.`;
   return `${first}${then}${req.tree ? ' Child processes are included.' : ''}`;
 }

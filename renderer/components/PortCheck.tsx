@@ -34,9 +34,10 @@ export function PortCheck({ state, onRerun, onClose }: PortCheckProps) {
           <ul className="findings">
             {state.view.findings.map((f) => (
               <li key={f.message} className={`finding finding-${f.severity}`}>
-                <span className="finding-mark" title={MARK[f.severity].text} aria-label={MARK[f.severity].text}>
+                <span className="finding-mark" aria-hidden="true" title={MARK[f.severity].text}>
                   {MARK[f.severity].icon}
                 </span>{' '}
+                <span className="sr-only">{MARK[f.severity].text}: </span>
                 {f.message}
               </li>
             ))}

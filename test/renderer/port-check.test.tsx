@@ -46,7 +46,7 @@ describe('port check', () => {
     await userEvent.click(await screen.findByRole('button', { name: 'Can a server bind :6006?' }));
     expect(api.callsOf('diagnose')).toEqual([[6006]]);
     expect(await within(panel()).findByText('Yes: a TCP server can bind :6006 now.')).toBeTruthy();
-    expect(within(panel()).getAllByRole('listitem').map((li) => li.textContent)).toEqual([`· ${free(6006).findings[0]!.message}`]);
+    expect(within(panel()).getAllByRole('listitem').map((li) => li.textContent)).toEqual([`· note: ${free(6006).findings[0]!.message}`]);
 
     await userEvent.click(within(panel()).getByRole('button', { name: 'Check again' }));
     expect(api.callsOf('diagnose')).toEqual([[6006], [6006]]);
@@ -60,7 +60,8 @@ describe('port check', () => {
     fireEvent.click(rowWith('127.0.0.1:5173')!);
     await userEvent.click(within(details()).getByRole('button', { name: 'Can a server bind :5173?' }));
     const items = (await within(panel()).findAllByRole('listitem')).map((li) => li.textContent);
-    expect(items).toEqual([`✗ ${held(5173).findings[0]!.message}`, `· ${held(5173).findings[1]!.message}`]);
+    // A mark people see, and its word for screen readers.
+    expect(items).toEqual([`✗ blocks it: ${held(5173).findings[0]!.message}`, `· note: ${held(5173).findings[1]!.message}`]);
     // The headline, not the verdict: the blocker is said once, in the list.
     expect(panel().textContent!.match(/is in use by node/g)).toHaveLength(1);
   });
