@@ -106,6 +106,8 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
     await setSettings({ watchedPorts: [listener.port] }); // so the tray lists it
     try {
       for (const colorScheme of ['light', 'dark'] as const) {
+        // Both toggles start released, so each scheme sees them pressed under the pointer.
+        await setSettings({ groupByProcess: false, listeningOnly: true });
         const page = await openApp('/', { colorScheme });
         await filterTo(page, `port:${listener.port}`);
         await row(page, `[::1]:${listener.port}`).getByText('conflict', { exact: true }).waitFor({ state: 'attached' });
@@ -116,8 +118,13 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
         await page.getByRole('region', { name: 'Port check' }).getByText("can't bind").waitFor();
         await check(page, `${colorScheme}, port check`);
         // Pressed, and still under the pointer: hover styles must not undo the pressed colours.
-        for (const control of [page.getByRole('radio', { name: 'All' }), page.getByRole('button', { name: 'Group by process' })]) {
+        const toggles = [
+          [page.getByRole('radio', { name: 'All' }), 'aria-checked'],
+          [page.getByRole('button', { name: 'Group by process' }), 'aria-pressed'],
+        ] as const;
+        for (const [control, state] of toggles) {
           await control.click();
+          expect(await control.getAttribute(state)).toBe('true');
           await check(page, `${colorScheme}, ${await control.textContent()} pressed`);
         }
         await page.getByRole('complementary').getByRole('button', { name: 'Kill' }).click();
