@@ -7,6 +7,7 @@ import { Monitor, type MonitorEvent } from '../../core/monitor.js';
 import type { CliIO } from '../io.js';
 import { jsonProcess, jsonSnapshot, jsonSocket } from '../output/json.js';
 import { endpoint, ownerText, remoteEndpoint } from '../output/table.js';
+import { intervalText } from '../output/time.js';
 
 export interface WatchOptions {
   ports: number[];
@@ -88,9 +89,4 @@ export function runWatch(options: WatchOptions, io: CliIO, stopSignal?: AbortSig
     stopSignal?.addEventListener('abort', stop, { once: true });
     monitor.start();
   });
-}
-
-/** "250 ms", "1 s", "2.5 s". */
-export function intervalText(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`;
 }

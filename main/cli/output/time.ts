@@ -8,3 +8,8 @@ export function ago(epochMs: number, now = Date.now()): string {
   if (hours < 48) return `${hours}h ago`;
   return `${Math.round(hours / 24)}d ago`;
 }
+
+/** "250 ms", "1 s", "2.5 s": a polling interval as people say it. */
+export function intervalText(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`;
+}
