@@ -12,7 +12,7 @@ export function killConfirmation(plan: KillPlanView): MessageBoxOptions {
     const ports = c.ports.length > 0 ? c.ports.join(', ') : 'no listening ports';
     return `• ${c.name} (pid ${c.pid})${c.role === 'descendant' ? ', a child process' : ''}: ${ports}`;
   });
-  const extra = [...plan.refusals.map((r) => `Not touched: ${r}`), ...plan.notes];
+  const extra = [...plan.restarts.map((r) => `${r.text} ${r.command}`), ...plan.refusals.map((r) => `Not touched: ${r}`), ...plan.notes];
   return {
     type: 'warning',
     title: 'Stop processes',

@@ -137,6 +137,8 @@ export interface KillPlanView {
   summary: string;
   candidates: PlannedProcess[];
   refusals: string[];
+  /** Who would start a target again after it exits, and the command that stops it for good. */
+  restarts: Array<{ text: string; command: string }>;
   notes: string[];
 }
 

@@ -5,6 +5,7 @@ import { signalSender } from './kill-signal.js';
 import type { KillDeps } from './kill-types.js';
 import { engineLookup } from './port-view.js';
 import { createProcessDescriber } from './processes.js';
+import { supervisionReader } from './supervision-lookup.js';
 import { trialBind } from './trial-bind.js';
 
 export function defaultKillDeps(platform: NodeJS.Platform = process.platform): KillDeps {
@@ -23,6 +24,7 @@ export function defaultKillDeps(platform: NodeJS.Platform = process.platform): K
           },
     ancestorsOf: (pid) => ancestorsOf(pid, backend),
     descendantsOf: (pid) => descendantsOf(pid, backend),
+    supervisionOf: supervisionReader(platform, backend),
     sendSignal: signalSender(platform),
     trialBind,
     selfPid: process.pid,

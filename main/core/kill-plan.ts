@@ -2,9 +2,10 @@
 // and which ones we refuse. The CLI shows this before asking for confirmation.
 import { withDefaults } from './kill-deps.js';
 import { guardRefusal } from './kill-guard.js';
-import type { HeldPort, KillCandidate, KillDeps, KillPlan, KillTarget, Refusal } from './kill-types.js';
+import type { HeldPort, KillCandidate, KillDeps, KillPlan, KillTarget, PlannedSupervision, Refusal } from './kill-types.js';
 import type { Protocol } from './model.js';
 import { endpointLabel, holdsPort, ownersLabel, processName, protocolLabel, type PortSocket, type PortView } from './port-view.js';
+import { supervisionNote, type Supervision } from './supervision.js';
 import { isValidPort, type BindSpec } from './trial-bind.js';
 
 export interface PlanOptions {
@@ -18,6 +19,7 @@ export async function planKill(target: KillTarget, options: PlanOptions = {}): P
   const tree = options.tree ?? false;
   const refusals: Refusal[] = [];
   const notes: string[] = [];
+  let supervision: PlannedSupervision[] = [];
   const ancestors = new Set(await deps.ancestorsOf(deps.selfPid));
   const finish = (candidates: KillCandidate[], checks: BindSpec[]): KillPlan => ({
     target,
@@ -27,6 +29,7 @@ export async function planKill(target: KillTarget, options: PlanOptions = {}): P
     refusals,
     checks,
     notes,
+    supervision,
     summary: summarize(target, candidates, refusals),
   });
 
@@ -86,7 +89,35 @@ export async function planKill(target: KillTarget, options: PlanOptions = {}): P
   }
   const checks = 'port' in target ? portChecks(target.port, target.protocol, view) : dedupe(candidates.flatMap((c) => c.ports).map(toBindSpec));
   await nameEveryone(candidates, refusals, view, deps, ancestors);
+  supervision = await superviseTargets(candidates, deps);
   return finish(parentsFirst(candidates), checks);
+}
+
+/**
+ * Who would start the targets again, grouped so nginx's master and workers under one unit make one
+ * sentence. A supervisor the plan stops too (a --tree from it) restarts nothing.
+ */
+async function superviseTargets(candidates: KillCandidate[], deps: KillDeps): Promise<PlannedSupervision[]> {
+  const planned = new Set(candidates.map((c) => c.pid));
+  const groups = new Map<string, { found: Supervision; targets: KillCandidate[] }>();
+  for (const c of candidates.filter((x) => x.role === 'target')) {
+    let found;
+    try {
+      found = await deps.supervisionOf(c.pid);
+    } catch {
+      continue; // advice only: a plan without it is still a safe plan
+    }
+    if (!found || (found.pid !== null && planned.has(found.pid))) continue;
+    const key = `${found.kind}|${found.by}|${found.stop}`;
+    const group = groups.get(key) ?? { found, targets: [] };
+    group.targets.push(c);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ found, targets }) => ({
+    ...found,
+    pids: targets.map((t) => t.pid),
+    note: supervisionNote(found, targets),
+  }));
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Protocol } from './model.js';
 import type { ProcessIdentity } from './identity-types.js';
 import type { KillSignal, SignalSender } from './kill-signal.js';
 import type { SocketLookup } from './port-view.js';
+import type { Supervision } from './supervision.js';
 import type { BindResult, BindSpec } from './trial-bind.js';
 
 export type KillTarget = { port: number; protocol?: Protocol } | { pid: number };
@@ -71,15 +72,26 @@ export interface KillPlan {
   checks: BindSpec[];
   /** Context worth showing before confirming: TIME_WAIT, client connections, nothing listening... */
   notes: string[];
+  /** Who would start the targets again, and the command that stops them for good. */
+  supervision: PlannedSupervision[];
   /** One sentence: what executing this plan would do. */
   summary: string;
+}
+
+export interface PlannedSupervision extends Supervision {
+  /** The plan's targets it looks after. */
+  pids: number[];
+  /** The sentence the plan shows. */
+  note: string;
 }
 
 export type KillStep =
   | { kind: 'signal'; at: number; pid: number; signal: KillSignal; how: string; delivered: boolean; error?: string }
   | { kind: 'exited'; at: number; pid: number; after: KillSignal }
   | { kind: 'skipped'; at: number; pid: number; reason: RefusalReason | 'already-gone'; message: string }
-  | { kind: 'found-child'; at: number; pid: number; parent: number | null };
+  | { kind: 'found-child'; at: number; pid: number; parent: number | null }
+  /** Waited for a supervisor's restart before checking the ports; `pid` is the restarted holder, if any. */
+  | { kind: 'restart-watch'; at: number; by: string; waitedMs: number; pid: number | null };
 
 export type KillOutcome =
   /** Exited after our signal (see `signal`). */
@@ -121,6 +133,8 @@ export interface PortCheck {
   binds: { spec: BindSpec; result: BindResult }[];
   free: boolean;
   message: string;
+  /** A holder that a supervisor started again after the kill, and what stops it for good. */
+  restartedBy?: { by: string; stop: string };
 }
 
 export interface KillReport {
@@ -150,6 +164,8 @@ export interface KillDeps {
   namesOf(pids: number[]): Promise<Map<number, string>>;
   ancestorsOf(pid: number): Promise<number[]>;
   descendantsOf(pid: number): Promise<number[]>;
+  /** Who starts this process again if it exits (see supervision.ts); null for nobody we know. */
+  supervisionOf(pid: number): Promise<Supervision | null>;
   sendSignal: SignalSender;
   trialBind(spec: BindSpec): Promise<BindResult>;
   /** Whose ancestors are off limits. process.pid by default. */

@@ -12,14 +12,16 @@ export interface VerifyContext {
   planned: ReadonlySet<number>;
 }
 
-export async function verifyPorts(checks: readonly BindSpec[], deps: Pick<KillDeps, 'sockets' | 'trialBind' | 'readIdentity'>, ctx: VerifyContext): Promise<PortCheck[]> {
+type VerifyDeps = Pick<KillDeps, 'sockets' | 'trialBind' | 'readIdentity' | 'supervisionOf'>;
+
+export async function verifyPorts(checks: readonly BindSpec[], deps: VerifyDeps, ctx: VerifyContext): Promise<PortCheck[]> {
   const ports = [...new Set(checks.map((c) => c.port))].sort((a, b) => a - b);
   const out: PortCheck[] = [];
   for (const port of ports) out.push(await verifyPort(port, checks.filter((c) => c.port === port), deps, ctx));
   return out;
 }
 
-async function verifyPort(port: number, specs: BindSpec[], deps: Pick<KillDeps, 'sockets' | 'trialBind' | 'readIdentity'>, ctx: VerifyContext): Promise<PortCheck> {
+async function verifyPort(port: number, specs: BindSpec[], deps: VerifyDeps, ctx: VerifyContext): Promise<PortCheck> {
   const protocols = new Set(specs.map((s) => s.protocol));
   let sockets: readonly PortSocket[] | null = null;
   let lookupError = '';
@@ -40,6 +42,7 @@ async function verifyPort(port: number, specs: BindSpec[], deps: Pick<KillDeps, 
   const free = holders.length === 0 && failed.length === 0;
 
   let message: string;
+  let restartedBy: PortCheck['restartedBy'];
   if (free) {
     message = `:${port} is free: ${sockets === null ? `(the sockets could not be listed: ${lookupError}) ` : 'nothing holds it and '}a trial bind of ${specs.map(bindLabel).join(', ')} succeeded.`;
     if (timeWait > 0) {
@@ -47,32 +50,39 @@ async function verifyPort(port: number, specs: BindSpec[], deps: Pick<KillDeps, 
     }
   } else if (holders.length > 0) {
     const parts = await Promise.all(holding.map((s) => describeHolder(s, deps, ctx)));
-    message = `:${port} is still held: ${parts.join('; ')}.`;
+    message = `:${port} is still held: ${parts.map((p) => p.text).join('; ')}.`;
+    restartedBy = parts.find((p) => p.restartedBy)?.restartedBy;
   } else {
     const f = failed[0]!;
     message = `No socket we can see holds :${port}, yet a trial bind of ${bindLabel(f.spec)} failed with ${f.result.ok ? '' : f.result.code}${
       sockets === null ? ` (the sockets could not be listed: ${lookupError})` : ''
     }: another user's process or another network namespace may hold it.`;
   }
-  return { port, holders, timeWait, binds, free, message };
+  return { port, holders, timeWait, binds, free, message, ...(restartedBy ? { restartedBy } : {}) };
 }
 
-async function describeHolder(s: PortSocket, deps: Pick<KillDeps, 'readIdentity'>, ctx: VerifyContext): Promise<string> {
+async function describeHolder(s: PortSocket, deps: Pick<KillDeps, 'readIdentity' | 'supervisionOf'>, ctx: VerifyContext): Promise<{ text: string; restartedBy?: PortCheck['restartedBy'] }> {
   const where = `${protocolLabel(s.protocol)} ${endpointLabel(s)}`;
-  if (s.owner !== 'known') return `${where} by a process we cannot see${s.hiddenReason ? ` (${s.hiddenReason})` : ''}`;
+  if (s.owner !== 'known') return { text: `${where} by a process we cannot see${s.hiddenReason ? ` (${s.hiddenReason})` : ''}` };
+  let restartedBy: PortCheck['restartedBy'];
   const who = await Promise.all(
     s.pids.map(async (pid) => {
       const id = await deps.readIdentity(pid);
       const name = `${id?.name ?? 'a process'} (pid ${pid})`;
       if (ctx.stillRunning.has(pid)) return `${name}, which is still running`;
       if (ctx.planned.has(pid)) return name;
+      const supervisor = await deps.supervisionOf(pid).catch(() => null);
+      if (supervisor && supervisor.restarts !== 'never') {
+        restartedBy ??= { by: supervisor.by, stop: supervisor.stop };
+        return `${name}, which was not in the plan: ${supervisor.by} started it again`;
+      }
       const parent = id?.ppid != null && id.ppid > 1 ? await deps.readIdentity(id.ppid) : null;
       return parent
-        ? `${name}, which was not in the plan: its parent ${parent.name} (pid ${parent.pid}) may have restarted it; stop that one with --tree`
+        ? `${name}, which was not in the plan: its parent ${parent.name} (pid ${parent.pid}) may have started it again; to stop both, porthole kill pid:${parent.pid} --tree`
         : `${name}, which was not in the plan`;
     }),
   );
-  return `${where} by ${who.join(', ')}`;
+  return { text: `${where} by ${who.join(', ')}`, ...(restartedBy ? { restartedBy } : {}) };
 }
 
 function bindLabel(spec: BindSpec): string {

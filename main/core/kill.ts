@@ -18,12 +18,14 @@
 // and kill(2); closing them needs pidfd_send_signal, which Node does not expose.)
 //
 // Expected outcomes (refusals, processes already gone, EPERM, survivors) are reported, never thrown.
+import { sleep } from './abortable-sleep.js';
 import { KILL_GRACE_MS } from './contract-defaults.js';
 import { withDefaults } from './kill-deps.js';
 import { guardRefusal } from './kill-guard.js';
 import { parentsFirst } from './kill-plan.js';
 import type { KillSignal } from './kill-signal.js';
 import type { KillCandidate, KillDeps, KillOutcome, KillPlan, KillReport, KillResult, KillStep, RefusalReason } from './kill-types.js';
+import { watchForRestart } from './kill-restart-watch.js';
 import { verifyPorts } from './kill-verify.js';
 
 export { planHeadline, planKill, type PlanOptions } from './kill-plan.js';
@@ -37,6 +39,8 @@ export interface ExecuteOptions {
   graceMs?: number;
   /** How long to wait after SIGKILL before calling it stuck. Default 2000 ms. */
   killWaitMs?: number;
+  /** How long to watch the ports for a supervisor's restart (see kill-restart-watch.ts). */
+  restartWatchMs?: number;
   /** Cancels waiting and any further signals; the report says what was done so far. */
   signal?: AbortSignal;
   deps?: Partial<KillDeps>;
@@ -132,6 +136,11 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
 
   const ordered = candidates.map((c) => results.get(c.pid)!);
   const stillRunning = ordered.filter((r) => r.outcome === 'still-running').map((r) => r.pid);
+  if (!abort?.aborted) {
+    const exitedPids = new Set(ordered.filter((r) => r.outcome === 'exited' || r.outcome === 'already-gone').map((r) => r.pid));
+    const watched = await watchForRestart(plan, exitedPids, deps, { watchMs: options.restartWatchMs, signal: abort });
+    if (watched) steps.push(watched);
+  }
   const aborted = abort?.aborted === true;
   const ports = aborted
     ? []
@@ -152,7 +161,7 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
     aborted,
     ok: !aborted && gone && plan.refusals.length === 0 && portFree !== false,
     summary: summarize(ordered, ports, aborted),
-    advice: advise(ordered, plan, force),
+    advice: advise(ordered, plan, force, ports),
   };
 }
 
@@ -181,18 +190,6 @@ async function withNewChildren(plan: KillPlan, deps: KillDeps, steps: KillStep[]
   return parentsFirst(all);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 function summarize(results: KillResult[], ports: KillReport['ports'], aborted: boolean): string {
   const parts: string[] = [];
@@ -203,12 +200,18 @@ function summarize(results: KillResult[], ports: KillReport['ports'], aborted: b
   return parts.join(' ');
 }
 
-function advise(results: KillResult[], plan: KillPlan, force: boolean): string | null {
+function advise(results: KillResult[], plan: KillPlan, force: boolean, ports: KillReport['ports']): string | null {
   const has = (o: KillOutcome) => results.some((r) => r.outcome === o);
+  const restarted = ports.find((p) => p.restartedBy)?.restartedBy;
+  if (restarted) return `${capitalise(restarted.by)} started it again. To stop it for good: ${restarted.stop}`;
   if (has('still-running') && !force) return 'Retry with --force to follow SIGTERM with SIGKILL, which cannot be ignored.';
   if (has('still-running')) return 'It survived SIGKILL, so it is stuck inside the kernel (uninterruptible I/O, state D); it will exit when that I/O completes.';
   if (results.some((r) => r.outcome === 'failed' && /permission|denied/i.test(r.message))) return 'Run Porthole with sudo (or as administrator) to stop another user\'s process.';
   if (plan.refusals.some((r) => r.reason === 'hidden-owner')) return 'Run Porthole with sudo (or as administrator) to see, and stop, the hidden owner.';
   if (results.some((r) => r.reason === 'identity-changed')) return 'Plan again: the process table changed since this plan was made.';
   return null;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -97,3 +97,40 @@ function toInt(text: string | undefined): number | null {
   const n = Number(text);
   return Number.isSafeInteger(n) ? n : null;
 }
+
+/** /proc/PID/cgroup as text, or null when the process is gone or hidden. */
+export function readCgroup(pid: number, procRoot = '/proc'): string | null {
+  try {
+    return readFileSync(`${procRoot}/${pid}/cgroup`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Only the named variables of /proc/PID/environ: the rest may hold secrets, so it is never kept.
+ * Empty when the process is gone or another user's (the kernel allows only its owner and root).
+ */
+export function readEnvironKeys(pid: number, keys: readonly string[], procRoot = '/proc'): Map<string, string> {
+  const found = new Map<string, string>();
+  let raw: Buffer;
+  try {
+    raw = readFileSync(`${procRoot}/${pid}/environ`);
+  } catch {
+    return found;
+  }
+  return parseEnviron(raw.toString('utf8'), keys);
+}
+
+/** NUL-separated NAME=value pairs, as /proc/PID/environ holds them; unnamed keys are dropped. */
+export function parseEnviron(text: string, keys: readonly string[]): Map<string, string> {
+  const wanted = new Set(keys);
+  const found = new Map<string, string>();
+  for (const entry of text.split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) continue;
+    const key = entry.slice(0, eq);
+    if (wanted.has(key) && !found.has(key)) found.set(key, entry.slice(eq + 1));
+  }
+  return found;
+}

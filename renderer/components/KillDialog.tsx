@@ -51,6 +51,18 @@ export function KillDialog({ req, plan, onConfirm, onCancel }: KillDialogProps) 
             </li>
           ))}
         </ul>
+        {plan.restarts.length > 0 ? (
+          <div className="restarts">
+            <h3>It may come back</h3>
+            <ul>
+              {plan.restarts.map((r) => (
+                <li key={r.text}>
+                  {r.text} <code className="mono">{r.command}</code>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         {plan.refusals.length > 0 ? (
           <div className="refusals">
             <h3>Porthole won't touch</h3>

@@ -12,6 +12,7 @@ const plan: KillPlanView = {
     { pid: 4243, name: 'esbuild', startTime: 2, role: 'descendant', ports: [] },
   ],
   refusals: ['pid 1 (systemd) is a system process'],
+  restarts: [],
   notes: [],
 };
 
@@ -26,6 +27,16 @@ describe('killConfirmation', () => {
     expect(box.detail).toContain('esbuild (pid 4243), a child process: no listening ports');
     expect(box.detail).toContain('Not touched: pid 1 (systemd) is a system process');
     expect(box.message).toBe('Stop these 2 processes?');
+  });
+
+  it('says first who would start it again, with the command that stops it for good', () => {
+    const restarts = [{ text: 'runsv (pid 800) starts node (pid 4242) again as soon as it exits. To stop it for good:', command: 'sv down /etc/service/api' }];
+    const box = killConfirmation({ ...plan, restarts, notes: ['1 connection on :3000 is in TIME_WAIT.'] });
+    const detail = box.detail!.split('\n');
+    const at = detail.indexOf('runsv (pid 800) starts node (pid 4242) again as soon as it exits. To stop it for good: sv down /etc/service/api');
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(detail.indexOf('Not touched: pid 1 (systemd) is a system process'));
+    expect(at).toBeLessThan(detail.indexOf('1 connection on :3000 is in TIME_WAIT.'));
   });
 
   it('says the one name when there is one', () => {

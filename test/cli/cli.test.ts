@@ -1,11 +1,12 @@
 // The real `porthole` command against real sockets held by children this test spawned.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { spawnLab } from '../core/socket-lab.js';
 import { leaveTimeWait } from '../core/time-wait.js';
 import { adopt, cleanup, freePort, isRunning, spawnHelper } from '../core/spawned.js';
+import { removeServerFolders, spawnWatchedServer } from '../core/watched-server.js';
 import { JsonPortAnswer, JsonSnapshot } from './json-contract.js';
 import { BIN, runCli, startCli } from './run-cli.js';
 
@@ -184,6 +185,25 @@ describe('bad arguments', () => {
 });
 
 describe('porthole kill', () => {
+  afterAll(removeServerFolders);
+
+  it('says before it asks that a watcher would start the server again, and how to stop both', async () => {
+    const { watcher, server } = await spawnWatchedServer();
+    const r = await runCli(['kill', String(server.port), '--yes']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    const note = lines.findIndex((l) => l.includes(`node --watch (pid ${watcher.pid}) starts node (pid ${server.pid}) again when a file changes`));
+    expect(note, r.stdout).toBeGreaterThan(0);
+    expect(lines[note]).toContain(`To stop both: porthole kill pid:${watcher.pid} --tree`);
+    // Said with the plan, before any signal.
+    expect(note).toBeLessThan(lines.findIndex((l) => l.includes('sent SIGTERM')));
+
+    const json = JSON.parse((await runCli(['kill', `pid:${watcher.pid}`, '--yes', '--json'])).stdout);
+    // Stopping the watcher itself: nothing above it restarts anything.
+    expect(json.plan.supervision).toEqual([]);
+    expect(json.report.ok).toBe(true);
+  });
+
   it('stops the holder gracefully and confirms the port is free', async () => {
     const s = await spawnHelper({ host: '127.0.0.1' });
     const r = await runCli(['kill', String(s.port), '--yes']);

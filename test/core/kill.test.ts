@@ -34,6 +34,7 @@ function handMadePlan(candidates: Partial<KillCandidate>[]): KillPlan {
     refusals: [],
     checks: [],
     notes: [],
+    supervision: [],
     summary: '',
   };
 }

@@ -130,7 +130,7 @@ export class FakeApi implements PortholeApi {
 }
 
 export function plan(candidates: KillPlanView['candidates'], extra: Partial<KillPlanView> = {}): KillPlanView {
-  return { summary: `Stop ${candidates.length} process(es)`, candidates, refusals: [], notes: [], ...extra };
+  return { summary: `Stop ${candidates.length} process(es)`, candidates, refusals: [], restarts: [], notes: [], ...extra };
 }
 
 export function killResult(extra: Partial<KillResultView> = {}): KillResultView {

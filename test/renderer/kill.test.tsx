@@ -42,6 +42,18 @@ describe('kill flow', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('says in the dialog who would start the server again, with the command as code', async () => {
+    const restarts = [{ text: 'nodemon (pid 4700) starts node (pid 4821) again when a file changes. To stop both:', command: 'porthole kill pid:4700 --tree' }];
+    const api = new FakeApi().on('planKill', () => ({ ...nodePlan, restarts })).on('kill', () => killResult());
+    await openKill(api);
+    const d = await screen.findByRole('dialog');
+    const block = within(d).getByRole('heading', { name: 'It may come back' }).parentElement!;
+    expect(block.textContent).toBe('It may come backnodemon (pid 4700) starts node (pid 4821) again when a file changes. To stop both: porthole kill pid:4700 --tree');
+    expect(block.querySelector('code')?.textContent).toBe('porthole kill pid:4700 --tree');
+    // Said before what Porthole won't touch: it can change whether killing is the right move at all.
+    expect(d.textContent!.indexOf('It may come back')).toBeLessThan(d.textContent!.indexOf('zsh (pid 4800)'));
+  });
+
   it('Cancel and Esc call nothing', async () => {
     const api = killApi();
     await openKill(api);

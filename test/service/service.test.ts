@@ -3,13 +3,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { KillPlanView, ServerEvent } from '../../main/core/contract.js';
 import { Engine } from '../../main/core/engine.js';
 import { Monitor } from '../../main/core/monitor.js';
 import { PortholeService } from '../../main/service/service.js';
 import { SettingsStore } from '../../main/service/settings-store.js';
 import { cleanup, isRunning, spawnHelper, waitFor } from '../core/spawned.js';
+import { removeServerFolders, spawnWatchedServer } from '../core/watched-server.js';
 
 const services: PortholeService[] = [];
 afterEach(async () => {
@@ -98,6 +99,19 @@ describe('PortholeService sessions', () => {
 });
 
 describe('kill through the service', () => {
+  afterAll(removeServerFolders);
+
+  it('a plan view says who would restart the server, with the command apart', async () => {
+    const { watcher, server } = await spawnWatchedServer();
+    const { service } = makeService();
+    const session = service.openSession(() => undefined);
+    const plan = (await session.handle('planKill', [{ target: { port: server.port }, tree: false }])) as KillPlanView;
+    expect(plan.candidates.map((c) => c.pid)).toEqual([server.pid]);
+    expect(plan.restarts).toEqual([
+      { text: `node --watch (pid ${watcher.pid}) starts node (pid ${server.pid}) again when a file changes. To stop both:`, command: `porthole kill pid:${watcher.pid} --tree` },
+    ]);
+  });
+
   it('refuses when what the user confirmed is not what holds the port now', async () => {
     const child = await spawnHelper({ host: '127.0.0.1' });
     const { service } = makeService();

@@ -61,6 +61,8 @@ function printPlan(plan: KillPlan, io: CliIO): void {
     io.out(`  ${style.bold(c.name)} pid ${c.pid}${role}${ports ? style.dim(`  ${ports}`) : ''}`);
   }
   for (const r of plan.refusals) io.err(style.red(`  refused: ${r.message}`));
+  // Before the question: stopping a supervised server may not be what the user wants.
+  for (const s of plan.supervision) io.out(style.yellow(`  ${s.note}`));
   for (const n of plan.notes) io.out(style.dim(`  ${n}`));
 }
 
@@ -81,6 +83,7 @@ function printReport(report: KillReport, io: CliIO): void {
     if (step.kind === 'signal') io.out(style.dim(`  sent ${step.signal} to pid ${step.pid}${step.delivered ? '' : ` (not delivered: ${step.error ?? 'unknown'})`}`));
     else if (step.kind === 'exited') io.out(style.dim(`  pid ${step.pid} exited after ${step.after}`));
     else if (step.kind === 'skipped') io.out(style.yellow(`  skipped pid ${step.pid}: ${step.message}`));
+    else if (step.kind === 'restart-watch') io.out(style.dim(`  watched the port for ${(step.waitedMs / 1000).toFixed(1)} s: ${step.pid === null ? `${step.by} did not start it again` : `pid ${step.pid} took it`}`));
     else io.out(style.dim(`  found child pid ${step.pid}`));
   }
   // The summary ends with what each port check found, so the checks get no lines of their own.

@@ -1,0 +1,39 @@
+// Gathers what supervision.ts needs about a process from the OS: its ancestors' names and command
+// lines, and on Linux its cgroup and the few environment variables supervisors leave behind.
+import type { IdentityBackend } from './identity-types.js';
+import { readIdentity } from './identity.js';
+import { readCgroup, readEnvironKeys } from './procfs.js';
+import { createProcessDescriber } from './processes.js';
+import { findSupervision, SUPERVISOR_ENV_KEYS, type ProcessFacts, type Supervision } from './supervision.js';
+
+/** Deep enough for watcher -> npm -> sh -> node; supervisors sit close to what they run. */
+const MAX_ANCESTORS = 12;
+
+export type SupervisionReader = (pid: number) => Promise<Supervision | null>;
+
+export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBackend): SupervisionReader {
+  // Windows: describing a process tree means a PowerShell start (~1 s) per kill plan, and none of
+  // the supervisors recognised here run there in the same shape. Not checked.
+  if (platform === 'win32') return async () => null;
+  const describer = createProcessDescriber(platform);
+  return async (pid) => {
+    const chain: number[] = [];
+    let current = await readIdentity(pid, backend);
+    while (current && current.ppid !== null && current.ppid > 1 && chain.length < MAX_ANCESTORS && !chain.includes(current.ppid)) {
+      chain.push(current.ppid);
+      current = await readIdentity(current.ppid, backend);
+    }
+    const described = await describer.describe([pid, ...chain], new Map());
+    const facts = (p: number): ProcessFacts | undefined => described.get(p);
+    const self = facts(pid);
+    if (!self) return null;
+    const linux = platform === 'linux';
+    return findSupervision({
+      process: self,
+      ancestors: chain.map(facts).filter((p): p is ProcessFacts => p !== undefined),
+      cgroup: linux ? readCgroup(pid) : null,
+      env: linux ? readEnvironKeys(pid, SUPERVISOR_ENV_KEYS) : new Map(),
+      elevated: process.getuid?.() === 0,
+    });
+  };
+}
