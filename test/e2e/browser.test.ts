@@ -8,6 +8,7 @@ import { ContractClient } from '../serve/clients.js';
 import { rendererMissing, startServe, type ServeProcess } from '../serve/run-serve.js';
 import { chromiumMissing, launchChromium } from './chromium.js';
 import { lowContrastText } from './contrast.js';
+import { removeServerFolders, spawnWatchedServer } from '../core/watched-server.js';
 
 const missing = chromiumMissing() ?? rendererMissing();
 if (missing) console.warn(`test/e2e/browser.test.ts skipped: ${missing}`);
@@ -31,6 +32,7 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
 
   afterAll(async () => {
     await browser?.close();
+    removeServerFolders();
     if (serve) expect(await serve.stop()).toEqual({ code: 0, signal: null });
   });
 
@@ -218,6 +220,25 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
     const exit = await victim.exited;
     expect(exit.signal).toBe('SIGTERM');
     await r.waitFor({ state: 'detached' });
+  });
+
+  it('the kill dialog says what would start a watched server again, with the command, readable in light and dark', async () => {
+    const { watcher, server } = await spawnWatchedServer();
+    const failures: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await openApp('/', { colorScheme });
+      await filterTo(page, `port:${server.port}`);
+      await row(page, `127.0.0.1:${server.port}`).click();
+      await page.getByRole('complementary').getByRole('button', { name: 'Kill', exact: true }).click();
+      const dialog = page.getByRole('dialog');
+      const comeBack = dialog.getByRole('heading', { name: 'It may come back' }).locator('..');
+      await comeBack.locator('code').getByText(`porthole kill pid:${watcher.pid} --tree`, { exact: true }).waitFor();
+      expect(await comeBack.textContent()).toContain(`node --watch (pid ${watcher.pid}) starts node (pid ${server.pid}) again when a file changes. To stop both:`);
+      failures.push(...(await lowContrastText(page)).map((f) => `${colorScheme}: ${f}`));
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    }
+    expect(failures).toEqual([]);
+    expect(isRunning(watcher.child)).toBe(true);
   });
 
   it('the tray quick-view renders, with a watched port taken by our listener', async () => {
