@@ -203,15 +203,11 @@ function summarize(results: KillResult[], ports: KillReport['ports'], aborted: b
 function advise(results: KillResult[], plan: KillPlan, force: boolean, ports: KillReport['ports']): string | null {
   const has = (o: KillOutcome) => results.some((r) => r.outcome === o);
   const restarted = ports.find((p) => p.restartedBy)?.restartedBy;
-  if (restarted) return `${capitalise(restarted.by)} started it again. To stop it for good: ${restarted.stop}`;
+  if (restarted) return `Started again by ${restarted.by}. To stop it for good: ${restarted.stop}`;
   if (has('still-running') && !force) return 'Retry with --force to follow SIGTERM with SIGKILL, which cannot be ignored.';
   if (has('still-running')) return 'It survived SIGKILL, so it is stuck inside the kernel (uninterruptible I/O, state D); it will exit when that I/O completes.';
   if (results.some((r) => r.outcome === 'failed' && /permission|denied/i.test(r.message))) return 'Run Porthole with sudo (or as administrator) to stop another user\'s process.';
   if (plan.refusals.some((r) => r.reason === 'hidden-owner')) return 'Run Porthole with sudo (or as administrator) to see, and stop, the hidden owner.';
   if (results.some((r) => r.reason === 'identity-changed')) return 'Plan again: the process table changed since this plan was made.';
   return null;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -90,7 +90,7 @@ async function killRestartedServer(runsvPid: number, first: { port: number; pid:
   expect(report.ok).toBe(false);
   expect(report.ports[0]!.message).toContain(`(pid ${second}), which was not in the plan: runsv (pid ${runsvPid}) started it again`);
   expect(report.ports[0]!.restartedBy).toEqual({ by: `runsv (pid ${runsvPid})`, stop: `sv down ${service}` });
-  expect(report.advice).toBe(`Runsv (pid ${runsvPid}) started it again. To stop it for good: sv down ${service}`);
+  expect(report.advice).toBe(`Started again by runsv (pid ${runsvPid}). To stop it for good: sv down ${service}`);
 
   // The advice, run as given, is what frees the port.
   execFileSync('sh', ['-c', `sv down ${service}`], { stdio: 'ignore' });
