@@ -55,7 +55,8 @@ const killTree = (self: ProcessFacts) => `porthole kill pid:${self.pid} --tree`;
  */
 const SUPERVISORS: readonly SupervisorProgram[] = [
   { kind: 'process-manager', label: 'runsv', program: /^runsv$/, stop: (self) => `sv down ${self.cwd ?? self.argv?.[1] ?? '<service>'}` },
-  { kind: 'process-manager', label: 'supervisord', program: /^supervisord$/, stop: (_self, input) => `supervisorctl stop ${supervisordName(input.env)}` },
+  // A Python script: its name may read "python3", its command line always names the script.
+  { kind: 'process-manager', label: 'supervisord', command: /(?:^|[\\/\s])supervisord(?=\s|$)/, stop: (_self, input) => `supervisorctl stop ${supervisordName(input.env)}` },
   // pm2's daemon renames itself "PM2 v5.3.0: God Daemon (/home/me/.pm2)".
   { kind: 'process-manager', label: 'pm2', command: /^PM2 v\S+: God Daemon\b/, stop: (_self, input) => `pm2 stop ${input.env.get('pm_id') ?? '<app>'}` },
   { kind: 'process-manager', label: 's6-supervise', program: /^s6-supervise$/, stop: (self) => `s6-svc -d ${self.cwd ?? self.argv?.[1] ?? '<service>'}` },

@@ -74,7 +74,7 @@ describe('findSupervision', () => {
     const pm2 = proc(700, 'PM2 v5.3.0: God Daemon (/home/me/.pm2)', { name: 'node', exe: '/usr/bin/node' });
     expect(findSupervision(input(server, [pm2], { env: new Map([['pm_id', '3']]) }))).toMatchObject({ by: 'pm2 (pid 700)', restarts: 'exit', stop: 'pm2 stop 3' });
 
-    const supervisord = proc(600, '/usr/bin/python3 /usr/bin/supervisord -n -c /etc/supervisor/supervisord.conf', { name: 'supervisord' });
+    const supervisord = proc(600, '/usr/bin/python3 /usr/bin/supervisord -n -c /etc/supervisor/supervisord.conf', { name: 'python3' });
     const env = new Map([
       ['SUPERVISOR_PROCESS_NAME', 'api_0'],
       ['SUPERVISOR_GROUP_NAME', 'api'],
