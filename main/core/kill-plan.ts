@@ -5,7 +5,7 @@ import { guardRefusal } from './kill-guard.js';
 import type { HeldPort, KillCandidate, KillDeps, KillPlan, KillTarget, PlannedSupervision, Refusal } from './kill-types.js';
 import type { Protocol } from './model.js';
 import { endpointLabel, holdsPort, ownersLabel, processName, protocolLabel, type PortSocket, type PortView } from './port-view.js';
-import { supervisionNote, type Supervision } from './supervision.js';
+import { supervisionText, type Supervision } from './supervision.js';
 import { isValidPort, type BindSpec } from './trial-bind.js';
 
 export interface PlanOptions {
@@ -116,7 +116,7 @@ async function superviseTargets(candidates: KillCandidate[], deps: KillDeps): Pr
   return [...groups.values()].map(({ found, targets }) => ({
     ...found,
     pids: targets.map((t) => t.pid),
-    note: supervisionNote(found, targets),
+    text: supervisionText(found, targets),
   }));
 }
 

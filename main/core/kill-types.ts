@@ -81,8 +81,8 @@ export interface KillPlan {
 export interface PlannedSupervision extends Supervision {
   /** The plan's targets it looks after. */
   pids: number[];
-  /** The sentence the plan shows. */
-  note: string;
+  /** The plan's sentence, ending "To stop it for good:"; `stop` follows it (see supervisionText). */
+  text: string;
 }
 
 export type KillStep =

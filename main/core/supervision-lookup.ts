@@ -1,7 +1,7 @@
 // Gathers what supervision.ts needs about a process from the OS: its ancestors' names and command
 // lines, and on Linux its cgroup and the few environment variables supervisors leave behind.
 import type { IdentityBackend } from './identity-types.js';
-import { readIdentity } from './identity.js';
+import { ancestorsOf } from './identity.js';
 import { readCgroup, readEnvironKeys } from './procfs.js';
 import { createProcessDescriber } from './processes.js';
 import { findSupervision, SUPERVISOR_ENV_KEYS, type ProcessFacts, type Supervision } from './supervision.js';
@@ -17,12 +17,8 @@ export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBa
   if (platform === 'win32') return async () => null;
   const describer = createProcessDescriber(platform);
   return async (pid) => {
-    const chain: number[] = [];
-    let current = await readIdentity(pid, backend);
-    while (current && current.ppid !== null && current.ppid > 1 && chain.length < MAX_ANCESTORS && !chain.includes(current.ppid)) {
-      chain.push(current.ppid);
-      current = await readIdentity(current.ppid, backend);
-    }
+    // pid 1 is init (or a container's entry point): never the supervisor to name.
+    const chain = (await ancestorsOf(pid, backend)).filter((p) => p !== 1).slice(0, MAX_ANCESTORS);
     const described = await describer.describe([pid, ...chain], new Map());
     const facts = (p: number): ProcessFacts | undefined => described.get(p);
     const self = facts(pid);

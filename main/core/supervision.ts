@@ -177,18 +177,21 @@ function supervisordName(env: ReadonlyMap<string, string>): string {
   return group && group !== name ? `${group}:${name}` : name;
 }
 
-/** One sentence for the plan: who restarts which of the processes, and what to run instead. */
-export function supervisionNote(s: Supervision, processes: readonly { pid: number; name: string }[]): string {
+/**
+ * The plan's sentence for who restarts which of the processes, and when; it ends by introducing
+ * `s.stop` ("To stop it for good:"), which callers print after it, or show apart as code.
+ */
+export function supervisionText(s: Supervision, processes: readonly { pid: number; name: string }[]): string {
   const who = processes.map((p) => `${p.name} (pid ${p.pid})`).join(', ');
   const plural = processes.length > 1;
   switch (s.restarts) {
     case 'exit':
-      return `${s.by} starts ${who} again as soon as ${plural ? 'they exit' : 'it exits'}. To stop ${plural ? 'them' : 'it'} for good: ${s.stop}`;
+      return `${s.by} starts ${who} again as soon as ${plural ? 'they exit' : 'it exits'}. To stop ${plural ? 'them' : 'it'} for good:`;
     case 'change':
-      return `${s.by} starts ${who} again when a file changes. To stop both: ${s.stop}`;
+      return `${s.by} starts ${who} again when a file changes. To stop both:`;
     case 'policy':
-      return `${who} ${plural ? 'run' : 'runs'} in ${s.by}, which starts ${plural ? 'them' : 'it'} again if its restart policy says so. To stop ${s.kind === 'container' ? 'the container' : 'the unit'}: ${s.stop}`;
+      return `${who} ${plural ? 'run' : 'runs'} in ${s.by}, which starts ${plural ? 'them' : 'it'} again if its restart policy says so. To stop ${s.kind === 'container' ? 'the container' : 'the unit'}:`;
     case 'never':
-      return `${who} ${plural ? 'publish' : 'publishes'} the port for ${s.by}: stopping ${plural ? 'them' : 'it'} unpublishes the port and leaves the container running. To stop the container: ${s.stop}`;
+      return `${who} ${plural ? 'publish' : 'publishes'} the port for ${s.by}: stopping ${plural ? 'them' : 'it'} unpublishes the port and leaves the container running. To stop the container:`;
   }
 }

@@ -319,8 +319,7 @@ function planView(plan: KillPlan): KillPlanView {
       ports: c.ports.map((p) => `${p.protocol.toUpperCase()} ${p.address.includes(':') ? `[${p.address}]` : p.address}:${p.port}`),
     })),
     refusals: plan.refusals.map((r) => r.message),
-    // The note ends with the command; the UI shows that part as code the user can copy.
-    restarts: plan.supervision.map((s) => ({ text: s.note.slice(0, s.note.length - s.stop.length).trimEnd(), command: s.stop })),
+    restarts: plan.supervision.map((s) => ({ text: s.text, command: s.stop })),
     notes: plan.notes,
   };
 }

@@ -34,7 +34,7 @@ describe.runIf(process.platform === 'linux')('kill, when something starts the se
         stop: `porthole kill pid:${watcher.pid} --tree`,
         pid: watcher.pid,
         pids: [server.pid],
-        note: `node --watch (pid ${watcher.pid}) starts node (pid ${server.pid}) again when a file changes. To stop both: porthole kill pid:${watcher.pid} --tree`,
+        text: `node --watch (pid ${watcher.pid}) starts node (pid ${server.pid}) again when a file changes. To stop both:`,
       },
     ]);
 
@@ -75,7 +75,7 @@ async function killRestartedServer(runsvPid: number, first: { port: number; pid:
 
   const plan = await planKill({ port: first.port });
   expect(plan.supervision).toMatchObject([{ kind: 'process-manager', by: `runsv (pid ${runsvPid})`, restarts: 'exit', stop: `sv down ${service}`, pids: [first.pid] }]);
-  expect(plan.supervision[0]!.note).toBe(`runsv (pid ${runsvPid}) starts node (pid ${first.pid}) again as soon as it exits. To stop it for good: sv down ${service}`);
+  expect(`${plan.supervision[0]!.text} ${plan.supervision[0]!.stop}`).toBe(`runsv (pid ${runsvPid}) starts node (pid ${first.pid}) again as soon as it exits. To stop it for good: sv down ${service}`);
 
   const report = await executeKill(plan);
   expect(report.results).toMatchObject([{ pid: first.pid, outcome: 'exited' }]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEnviron, readCgroup, readEnvironKeys } from '../../main/core/procfs.js';
-import { cgroupPlace, findSupervision, supervisionNote, type ProcessFacts, type SupervisionInput } from '../../main/core/supervision.js';
+import { cgroupPlace, findSupervision, supervisionText, type ProcessFacts, type Supervision, type SupervisionInput } from '../../main/core/supervision.js';
 import { cleanup, spawnScript } from './spawned.js';
 
 afterEach(cleanup);
@@ -20,6 +20,9 @@ function input(self: ProcessFacts, ancestors: ProcessFacts[], extra: Partial<Sup
 }
 
 const server = proc(900, '/usr/bin/node server.js');
+
+/** The sentence as the CLI prints it: the text, then the command it introduces. */
+const supervisionNote = (s: Supervision, processes: { pid: number; name: string }[]) => `${supervisionText(s, processes)} ${s.stop}`;
 
 describe('cgroupPlace', () => {
   it('finds the systemd service in cgroup v2 and in v1', () => {
@@ -154,7 +157,7 @@ describe('findSupervision', () => {
   });
 });
 
-describe('supervisionNote', () => {
+describe('supervisionText', () => {
   it('says who restarts what, when, and what to run instead', () => {
     const runsv = { kind: 'process-manager' as const, by: 'runsv (pid 800)', restarts: 'exit' as const, stop: 'sv down /etc/service/api', pid: 800 };
     expect(supervisionNote(runsv, [{ pid: 900, name: 'node' }])).toBe('runsv (pid 800) starts node (pid 900) again as soon as it exits. To stop it for good: sv down /etc/service/api');

@@ -62,7 +62,7 @@ function printPlan(plan: KillPlan, io: CliIO): void {
   }
   for (const r of plan.refusals) io.err(style.red(`  refused: ${r.message}`));
   // Before the question: stopping a supervised server may not be what the user wants.
-  for (const s of plan.supervision) io.out(style.yellow(`  ${s.note}`));
+  for (const s of plan.supervision) io.out(style.yellow(`  ${s.text} ${s.stop}`));
   for (const n of plan.notes) io.out(style.dim(`  ${n}`));
 }
 
