@@ -9,6 +9,7 @@ import { adopt, cleanup, freePort, isRunning, spawnHelper } from '../core/spawne
 import { removeServerFolders, spawnWatchedServer } from '../core/watched-server.js';
 import { JsonPortAnswer, JsonSnapshot } from './json-contract.js';
 import { BIN, runCli, startCli } from './run-cli.js';
+import { localDateTime } from '../../main/cli/output/time.js';
 
 const extraChildren: import('node:child_process').ChildProcess[] = [];
 afterEach(async () => {
@@ -42,6 +43,8 @@ describe('porthole PORT', () => {
     // One column gap between fields: the peer column, empty for a lone listener, takes no room.
     expect(r.stdout).toContain(`tcp6  [::1]:${s.port}  LISTEN  pid ${s.pid}`);
     expect(r.stdout).toContain(`porthole kill ${s.port}`);
+    const owner = JsonPortAnswer.parse(JSON.parse((await runCli([String(s.port), '--json'])).stdout)).processes.find((p) => p.pid === s.pid)!;
+    expect(r.stdout).toContain(`started ${localDateTime(Date.parse(owner.startTime!))} (`);
   });
 
   it('exits 1 and says so when the port is free', async () => {

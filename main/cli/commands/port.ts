@@ -5,7 +5,7 @@ import { printJson, printWarnings, type CliIO } from '../io.js';
 import { jsonSnapshot } from '../output/json.js';
 import { conflictLine, endpoint, remoteEndpoint, sortForDisplay, truncate } from '../output/table.js';
 import { alignColumns, type Style } from '../output/style.js';
-import { ago } from '../output/time.js';
+import { ago, localDateTime } from '../output/time.js';
 
 /** Anything but TIME_WAIT on the port stands in a new server's way (connections included, on Linux). */
 export function isHeld(sockets: Socket[]): boolean {
@@ -68,7 +68,7 @@ function processLines(p: ProcessInfo, style: Style): string[] {
   if (p.cwd) rows.push(['  ' + style.dim('cwd'), p.cwd]);
   const facts = [
     p.user ? `user ${p.user}` : '',
-    p.startTime !== null ? `started ${new Date(p.startTime).toLocaleString()} (${ago(p.startTime)})` : '',
+    p.startTime !== null ? `started ${localDateTime(p.startTime)} (${ago(p.startTime)})` : '',
     p.ppid !== null ? `parent pid ${p.ppid}` : '',
   ].filter(Boolean);
   if (facts.length > 0) rows.push(['  ' + style.dim('about'), facts.join(' · ')]);

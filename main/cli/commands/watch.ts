@@ -7,7 +7,7 @@ import { Monitor, type MonitorEvent } from '../../core/monitor.js';
 import type { CliIO } from '../io.js';
 import { jsonProcess, jsonSnapshot, jsonSocket } from '../output/json.js';
 import { endpoint, ownerText, remoteEndpoint } from '../output/table.js';
-import { intervalText } from '../output/time.js';
+import { intervalText, localTime } from '../output/time.js';
 
 export interface WatchOptions {
   ports: number[];
@@ -35,7 +35,7 @@ export function runWatch(options: WatchOptions, io: CliIO, stopSignal?: AbortSig
     const { style } = io;
     const mark = change === 'added' ? style.green('+') : change === 'removed' ? style.red('-') : style.yellow('~');
     const remote = s.remoteAddress === null ? '' : ` → ${remoteEndpoint(s)}`;
-    io.out(`${style.dim(new Date().toLocaleTimeString())} ${mark} ${s.protocol}${s.family} ${endpoint(s)}${remote} ${s.state} ${ownerText(s, owners)}`);
+    io.out(`${style.dim(localTime(Date.now()))} ${mark} ${s.protocol}${s.family} ${endpoint(s)}${remote} ${s.state} ${ownerText(s, owners)}`);
   };
 
   const onSnapshot = (snapshot: Snapshot) => {

@@ -13,3 +13,21 @@ export function ago(epochMs: number, now = Date.now()): string {
 export function intervalText(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`;
 }
+
+const twoDigits = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * "2026-11-21 09:05:03" in local time. Hand-built rather than toLocaleString: the first Intl call of
+ * a process loads ICU's locale data (~18 ms here), which is most of what `porthole PORT` costs on
+ * top of Node's own start. One fixed, sortable shape also reads the same on every machine.
+ */
+export function localDateTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${d.getFullYear()}-${twoDigits(d.getMonth() + 1)}-${twoDigits(d.getDate())} ${localTime(epochMs)}`;
+}
+
+/** "09:05:03" in local time, for a stream of events (same reason as localDateTime). */
+export function localTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${twoDigits(d.getHours())}:${twoDigits(d.getMinutes())}:${twoDigits(d.getSeconds())}`;
+}
