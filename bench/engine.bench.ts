@@ -3,7 +3,7 @@
 // At each scale (bench/load.ts opens the sockets: 4 server + 4 client processes on loopback):
 //   - engine warm poll: one persistent Engine, polled again and again (median), in this process;
 //   - the same with 1% of the connections closed and reopened per second;
-//   - `porthole list --json` and `porthole PORT --json` as whole processes (bin/porthole.cjs);
+//   - `porthole list --json`, `porthole PORT --json` and `porthole PORT` as whole processes (bin/porthole.cjs);
 //   - `ss -tunap`, `lsof -nP -i`, `lsof -nP -i :PORT`, systeminformation's networkConnections();
 //   - `node -e 0`: Node's own start-up, the floor under any command written in Node;
 //   - agreement: the engine's sockets and owners against `ss -tunap`'s.
@@ -79,6 +79,8 @@ async function benchScale(load: LoadGenerator, scale: ScaleSpec, isLargest: bool
     { id: 'lsof', label: '`lsof -nP -i`', runs: slow, inProcess: false, run: () => runChild('lsof', ['-nP', '-i'], [0, 1]).then(() => undefined) },
     { id: 'si', label: 'systeminformation `networkConnections()`', runs: RUNS, inProcess: true, run: async () => void (await si.networkConnections()) },
     { id: 'cli-port', label: `\`porthole PORT --json\` (:${port})`, runs: RUNS, inProcess: false, run: () => runChild(process.execPath, [CLI, String(port), '--json']).then(() => undefined) },
+    // As a person types it: the text answer, piped (so plain), which formats the owner's details.
+    { id: 'cli-port-text', label: `\`porthole PORT\` (:${port}), text`, runs: RUNS, inProcess: false, run: () => runChild(process.execPath, [CLI, String(port)]).then(() => undefined) },
     { id: 'lsof-port', label: `\`lsof -nP -i :PORT\` (:${port})`, runs: RUNS, inProcess: false, run: () => runChild('lsof', ['-nP', '-i', `:${port}`], [0, 1]).then(() => undefined) },
     // The floor under any Node command: what `porthole PORT` costs before it does anything.
     { id: 'node', label: "Node's own start-up (`node -e 0`)", runs: RUNS, inProcess: false, run: () => runChild(process.execPath, ['-e', '0']).then(() => undefined) },
@@ -93,6 +95,7 @@ async function benchScale(load: LoadGenerator, scale: ScaleSpec, isLargest: bool
     const clean = withoutExtraCaCerts();
     measures.push(
       { id: 'cli-port-clean', label: `\`porthole PORT --json\` (:${port}), without NODE_EXTRA_CA_CERTS`, runs: RUNS, inProcess: false, run: () => runChild(process.execPath, [CLI, String(port), '--json'], [0], clean).then(() => undefined) },
+      { id: 'cli-port-text-clean', label: `\`porthole PORT\` (:${port}), text, without NODE_EXTRA_CA_CERTS`, runs: RUNS, inProcess: false, run: () => runChild(process.execPath, [CLI, String(port)], [0], clean).then(() => undefined) },
       { id: 'node-clean', label: '`node -e 0`, without NODE_EXTRA_CA_CERTS', runs: RUNS, inProcess: false, run: () => runChild(process.execPath, ['-e', '0'], [0], clean).then(() => undefined) },
     );
   }

@@ -86,8 +86,12 @@ export function targets(results: ScaleResult[], loop: LoopResult | undefined, ex
   }
   for (const r of results) {
     const l = r.stats.find((s) => s.id === 'lsof-port')!;
-    const variants = [['cli-port', 'node', extraCaCerts ? ', with NODE_EXTRA_CA_CERTS as this machine sets it' : '']];
-    if (extraCaCerts) variants.push(['cli-port-clean', 'node-clean', ', without NODE_EXTRA_CA_CERTS']);
+    const withEnv = extraCaCerts ? ', with NODE_EXTRA_CA_CERTS as this machine sets it' : '';
+    const variants = [
+      ['cli-port', 'node', `, --json${withEnv}`],
+      ['cli-port-text', 'node', `, text${withEnv}`],
+    ];
+    if (extraCaCerts) variants.push(['cli-port-clean', 'node-clean', ', --json, without NODE_EXTRA_CA_CERTS'], ['cli-port-text-clean', 'node-clean', ', text, without NODE_EXTRA_CA_CERTS']);
     for (const [portId, nodeId, note] of variants) {
       const p = r.stats.find((s) => s.id === portId)!;
       const node = r.stats.find((s) => s.id === nodeId);
