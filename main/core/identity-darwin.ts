@@ -10,6 +10,8 @@ const LINE = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\w{3}\s+\w{3}\s+\d{1,2}\s+\d{1,2}:\d{
 interface PsRow extends ProcessLink {
   state: string;
   name: string;
+  /** comm is the executable's path for most processes; null when ps gives a bare name. */
+  exe: string | null;
   startTime: number;
 }
 
@@ -22,7 +24,7 @@ export function parsePsLines(text: string): PsRow[] {
     const startTime = Date.parse(`${m[4]!.replace(/\s+/g, ' ')} UTC`);
     if (Number.isNaN(startTime)) continue;
     const comm = m[5]!.trim();
-    rows.push({ pid: Number(m[1]), ppid: Number(m[2]), state: m[3]!, startTime, name: comm.slice(comm.lastIndexOf('/') + 1) || comm });
+    rows.push({ pid: Number(m[1]), ppid: Number(m[2]), state: m[3]!, startTime, name: comm.slice(comm.lastIndexOf('/') + 1) || comm, exe: comm.startsWith('/') ? comm : null });
   }
   return rows;
 }
@@ -36,7 +38,7 @@ async function read(pid: number): Promise<ProcessIdentity | null> {
     const { stdout } = await runCommand('ps', [...COLUMNS, '-p', String(pid)], { okCodes: [0, 1], env: ENV, timeoutMs: 5000 });
     const row = parsePsLines(stdout).find((r) => r.pid === pid);
     if (!row || row.state.startsWith('Z')) return null;
-    return { pid, ppid: row.ppid, startTime: row.startTime, name: row.name };
+    return { pid, ppid: row.ppid, startTime: row.startTime, name: row.name, exe: row.exe };
   } catch {
     return null;
   }

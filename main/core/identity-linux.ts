@@ -1,7 +1,7 @@
 // Process identity from procfs: one small file read per process, no child process.
 import { readdir, readFile } from 'node:fs/promises';
 import type { IdentityBackend, ProcessIdentity, ProcessLink } from './identity-types.js';
-import { liveThreadDir, parseProcStat, ticksToEpochMs, type ProcStat } from './procfs.js';
+import { liveThreadDir, parseProcStat, PF_KTHREAD, ticksToEpochMs, type ProcStat } from './procfs.js';
 
 async function readStat(pid: number): Promise<ProcStat | null> {
   try {
@@ -30,7 +30,7 @@ async function read(pid: number): Promise<ProcessIdentity | null> {
   // is not a process id.
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   if (parseTgid(status) !== pid) return null;
-  return { pid, ppid: stat.ppid, startTime: await toEpochMs(stat.startTicks), name: stat.comm };
+  return { pid, ppid: stat.ppid, startTime: await toEpochMs(stat.startTicks), name: stat.comm, kernelThread: (stat.flags & PF_KTHREAD) !== 0 };
 }
 
 // /proc/PID/task/*/children would be cheaper, but it needs CONFIG_PROC_CHILDREN, which many kernels

@@ -9,6 +9,10 @@ export interface ProcessIdentity {
   ppid: number | null;
   /** Short name as the OS keeps it (Linux: the 15-character comm). Not for display when a full name exists. */
   name: string;
+  /** Executable path where the identity read shows it cheaply (macOS, Windows); null when hidden. */
+  exe?: string | null;
+  /** Linux: a kernel thread, which no signal stops (see kill-critical.ts). */
+  kernelThread?: boolean;
 }
 
 /** One row of the process table: just what a parent/child walk needs. */

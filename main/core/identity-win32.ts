@@ -3,22 +3,27 @@
 import { runCommand } from './collect/run.js';
 import type { IdentityBackend, ProcessIdentity, ProcessLink } from './identity-types.js';
 
-const ROW = "'{0}|{1}|{2}|{3}' -f $_.ProcessId, $_.ParentProcessId, $(if ($_.CreationDate) { ([DateTimeOffset]$_.CreationDate).ToUnixTimeMilliseconds() } else { '' }), $_.Name";
+const ROW = "'{0}|{1}|{2}|{3}|{4}' -f $_.ProcessId, $_.ParentProcessId, $(if ($_.CreationDate) { ([DateTimeOffset]$_.CreationDate).ToUnixTimeMilliseconds() } else { '' }), $_.ExecutablePath, $_.Name";
 
 interface CimRow {
   pid: number;
   ppid: number;
   startTime: number | null;
+  /** Empty from CIM for a protected process when not elevated. */
+  exe: string | null;
   name: string;
 }
 
-/** Parse "pid|ppid|epochMs|name" lines. The name comes last because it is the only field that may hold '|'. */
+/**
+ * Parse "pid|ppid|epochMs|exe|name" lines. Windows paths cannot hold '|'; the name comes last so
+ * that it is the only field that may.
+ */
 export function parseCimLines(text: string): CimRow[] {
   const rows: CimRow[] = [];
   for (const line of text.split(/\r?\n/)) {
-    const m = /^(\d+)\|(\d+)\|(\d*)\|(.*)$/.exec(line.trim());
+    const m = /^(\d+)\|(\d+)\|(\d*)\|([^|]*)\|(.*)$/.exec(line.trim());
     if (!m) continue;
-    rows.push({ pid: Number(m[1]), ppid: Number(m[2]), startTime: m[3] ? Number(m[3]) : null, name: m[4]! });
+    rows.push({ pid: Number(m[1]), ppid: Number(m[2]), startTime: m[3] ? Number(m[3]) : null, exe: m[4] || null, name: m[5]! });
   }
   return rows;
 }
@@ -33,7 +38,7 @@ async function read(pid: number): Promise<ProcessIdentity | null> {
     const row = parseCimLines(out).find((r) => r.pid === pid);
     // Without a creation time (System, Idle) there is nothing to check reuse against: treat as unreadable.
     if (!row || row.startTime === null) return null;
-    return { pid, ppid: row.ppid, startTime: row.startTime, name: row.name };
+    return { pid, ppid: row.ppid, startTime: row.startTime, name: row.name, exe: row.exe };
   } catch {
     return null;
   }

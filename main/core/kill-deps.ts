@@ -28,6 +28,7 @@ export function defaultKillDeps(platform: NodeJS.Platform = process.platform): K
     sendSignal: signalSender(platform),
     trialBind,
     selfPid: process.pid,
+    platform,
     now: Date.now,
   };
 }

@@ -1,6 +1,7 @@
 // Decide what a kill would do, without doing it: which pids, who they are, which ports they hold,
 // and which ones we refuse. The CLI shows this before asking for confirmation.
 import { withDefaults } from './kill-deps.js';
+import { criticalRefusal } from './kill-critical.js';
 import { guardRefusal } from './kill-guard.js';
 import type { HeldPort, KillCandidate, KillDeps, KillPlan, KillTarget, PlannedSupervision, Refusal } from './kill-types.js';
 import type { Protocol } from './model.js';
@@ -59,6 +60,9 @@ export async function planKill(target: KillTarget, options: PlanOptions = {}): P
     const refusal = guardRefusal(pid, deps.selfPid, ancestors);
     if (refusal) return void refusals.push(refusal);
     const id = await deps.readIdentity(pid);
+    // Before "not found": Windows' System (pid 4) has no identity to read, and is no mystery.
+    const critical = criticalRefusal(deps.platform, pid, { name: id?.name ?? view?.processes?.get(pid)?.name, exe: id?.exe, kernelThread: id?.kernelThread });
+    if (critical) return void refusals.push(critical);
     if (!id) {
       // A descendant that exited while we looked needs no mention; a named target does.
       if (role === 'target') refusals.push({ pid, reason: 'not-found', message: `There is no process with pid ${pid} (it may have exited already).` });

@@ -19,6 +19,8 @@ export type RefusalReason =
   | 'self'
   /** The shell, terminal or app that (transitively) started Porthole. */
   | 'ancestor'
+  /** A process the OS cannot do without (Windows' System, lsass, svchost; a kernel thread): see kill-critical.ts. */
+  | 'os-critical'
   /** A socket on the port whose owner the OS won't name. */
   | 'hidden-owner'
   /** The pid does not exist (or has exited) at planning time. */
@@ -170,5 +172,7 @@ export interface KillDeps {
   trialBind(spec: BindSpec): Promise<BindResult>;
   /** Whose ancestors are off limits. process.pid by default. */
   selfPid: number;
+  /** Which OS's critical processes to refuse (see kill-critical.ts). process.platform by default. */
+  platform: NodeJS.Platform;
   now(): number;
 }

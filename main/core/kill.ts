@@ -21,6 +21,7 @@
 import { sleep } from './abortable-sleep.js';
 import { KILL_GRACE_MS } from './contract-defaults.js';
 import { withDefaults } from './kill-deps.js';
+import { criticalRefusal } from './kill-critical.js';
 import { guardRefusal } from './kill-guard.js';
 import { parentsFirst } from './kill-plan.js';
 import type { KillSignal } from './kill-signal.js';
@@ -77,6 +78,12 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
       return settle(c, 'refused', null, refusal.message, refusal.reason);
     }
     const id = await deps.readIdentity(c.pid);
+    // A plan may come from elsewhere (IPC, a test), and --tree finds children as it runs.
+    const critical = id && id.startTime === c.startTime ? criticalRefusal(deps.platform, c.pid, id) : null;
+    if (critical) {
+      steps.push({ kind: 'skipped', at: deps.now(), pid: c.pid, reason: critical.reason, message: critical.message });
+      return settle(c, 'refused', null, critical.message, critical.reason);
+    }
     if (!id || id.startTime !== c.startTime) {
       if (signal === 'SIGKILL') return exited(c, 'SIGTERM'); // the one we asked to stop did stop
       if (!id) {

@@ -14,7 +14,12 @@ export interface ProcStat {
   ppid: number;
   /** Field 22: clock ticks after boot. With the pid, an identity that survives pid reuse. */
   startTicks: number;
+  /** Field 9: the kernel's PF_* flags (see PF_KTHREAD). */
+  flags: number;
 }
+
+/** The flag of a kernel thread in /proc/PID/stat's field 9 (include/linux/sched.h). */
+export const PF_KTHREAD = 0x00200000;
 
 /**
  * Parse /proc/PID/stat. The comm field is in parentheses and may itself contain spaces and ')',
@@ -29,9 +34,10 @@ export function parseProcStat(text: string): ProcStat | null {
   const rest = text.slice(close + 1).trim().split(/\s+/);
   const state = rest[0];
   const ppid = toInt(rest[1]);
+  const flags = toInt(rest[6]);
   const startTicks = toInt(rest[19]);
-  if (pid === null || ppid === null || startTicks === null || !state || !/^[A-Za-z]$/.test(state)) return null;
-  return { pid, comm: text.slice(open + 1, close), state, ppid, startTicks };
+  if (pid === null || ppid === null || flags === null || startTicks === null || !state || !/^[A-Za-z]$/.test(state)) return null;
+  return { pid, comm: text.slice(open + 1, close), state, ppid, startTicks, flags };
 }
 
 /** The `btime` line of /proc/stat: boot time in epoch seconds. */

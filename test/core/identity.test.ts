@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePsLines } from '../../main/core/identity-darwin.js';
 import { parseTgid } from '../../main/core/identity-linux.js';
-import { parseBootTime, parseProcStat } from '../../main/core/procfs.js';
+import { parseBootTime, parseProcStat, PF_KTHREAD } from '../../main/core/procfs.js';
 import { parseCimLines } from '../../main/core/identity-win32.js';
 import { ancestorsOf, childrenOf, descendantsOf, readIdentity, type IdentityBackend } from '../../main/core/identity.js';
 import { cleanup, reapedPid, spawnHelper, waitFor } from './spawned.js';
@@ -21,7 +21,14 @@ describe('parseProcStat', () => {
   const tail = 'S 1 2 3 0 -1 4194560 100 0 0 0 5 6 0 0 20 0 1 0 12345 1000 10 0';
 
   it('reads ppid, state and start ticks after the last parenthesis', () => {
-    expect(parseProcStat(`42 (node) ${tail}`)).toEqual({ pid: 42, comm: 'node', state: 'S', ppid: 1, startTicks: 12345 });
+    expect(parseProcStat(`42 (node) ${tail}`)).toEqual({ pid: 42, comm: 'node', state: 'S', ppid: 1, startTicks: 12345, flags: 4194560 });
+  });
+
+  it('reads the kernel-thread flag (captured: kthreadd, then a shell)', () => {
+    const kthreadd = '2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 25 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 1 0 0 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0';
+    const bash = '30086 (bash) S 30085 30086 30086 0 -1 4194560 35076 4639544 0 182 10 26 18144 3633 20 0 1 0 3669707 5373952 1021 18446744073709551615 94088841199616 94088841989021 140729505125408 0 0 0 65536 4 1132560123 1 0 0 17 1 0 0 0 0 0 94088842222320 94088842270564 94089593880576 140729505131388 140729505131403 140729505131403 140729505132522 0';
+    expect(parseProcStat(kthreadd)!.flags & PF_KTHREAD).toBe(PF_KTHREAD);
+    expect(parseProcStat(bash)!.flags & PF_KTHREAD).toBe(0);
   });
 
   it('keeps spaces and parentheses inside comm', () => {
@@ -52,15 +59,16 @@ describe('other OS parsers', () => {
   it('parses ps lstart lines (macOS / BSD)', () => {
     const rows = parsePsLines('  123     1 Ss   Mon Jan  1 12:00:00 2024 /usr/sbin/sshd\n  9  1 Z Tue Feb 13 09:05:03 2024 (node)\ngarbage\n');
     expect(rows).toEqual([
-      { pid: 123, ppid: 1, state: 'Ss', startTime: Date.UTC(2024, 0, 1, 12, 0, 0), name: 'sshd' },
-      { pid: 9, ppid: 1, state: 'Z', startTime: Date.UTC(2024, 1, 13, 9, 5, 3), name: '(node)' },
+      { pid: 123, ppid: 1, state: 'Ss', startTime: Date.UTC(2024, 0, 1, 12, 0, 0), name: 'sshd', exe: '/usr/sbin/sshd' },
+      { pid: 9, ppid: 1, state: 'Z', startTime: Date.UTC(2024, 1, 13, 9, 5, 3), name: '(node)', exe: null },
     ]);
   });
 
   it('parses CIM lines (Windows), names with pipes included', () => {
-    expect(parseCimLines('4|0||System\r\n1200|600|1700000000123|my|app.exe\r\n\r\n')).toEqual([
-      { pid: 4, ppid: 0, startTime: null, name: 'System' },
-      { pid: 1200, ppid: 600, startTime: 1700000000123, name: 'my|app.exe' },
+    expect(parseCimLines('4|0|||System\r\n812|640|1700000000001||lsass.exe\r\n1200|600|1700000000123|C:\\Program Files\\My App\\app.exe|my|app.exe\r\n\r\n')).toEqual([
+      { pid: 4, ppid: 0, startTime: null, exe: null, name: 'System' },
+      { pid: 812, ppid: 640, startTime: 1700000000001, exe: null, name: 'lsass.exe' },
+      { pid: 1200, ppid: 600, startTime: 1700000000123, exe: 'C:\\Program Files\\My App\\app.exe', name: 'my|app.exe' },
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { readIdentity } from '../../main/core/identity.js';
 import type { KillSignal, SignalResult } from '../../main/core/kill-signal.js';
 import { executeKill, planKill, type KillCandidate, type KillDeps, type KillPlan } from '../../main/core/kill.js';
 import type { PortSocket } from '../../main/core/port-view.js';
+import { PF_KTHREAD, readProcStat } from '../../main/core/procfs.js';
 import { trialBind } from '../../main/core/trial-bind.js';
 import { LONG_NAME, longNamedNode, spawnLab } from './socket-lab.js';
 import { cleanup, isRunning, reapedPid, spawnHelper, waitFor } from './spawned.js';
@@ -23,6 +24,16 @@ function recordingSender(): { calls: [number, KillSignal][]; sendSignal: KillDep
       return { ok: true, how: 'recorded' };
     },
   };
+}
+
+/** A kernel thread's pid (kthreadd and its children), or null when the pid namespace hides them. */
+function firstKernelThread(): number | null {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readProcStat(Number(name));
+    if (stat && (stat.flags & PF_KTHREAD) !== 0) return stat.pid;
+  }
+  return null;
 }
 
 function handMadePlan(candidates: Partial<KillCandidate>[]): KillPlan {
@@ -265,6 +276,21 @@ describe.runIf(process.platform === 'linux')('refusals', () => {
     const pid = await reapedPid();
     if (existsSync(`/proc/${pid}`)) return; // reused already: nothing safe to assert
     expect(await refusalOf(pid)).toMatchObject({ pid, reason: 'not-found' });
+  });
+
+  it('refuses a kernel thread, when planning and again right before the signal', async (ctx) => {
+    const kthread = firstKernelThread();
+    if (kthread === null) return ctx.skip('no kernel thread is visible in this pid namespace');
+    const refusal = await refusalOf(kthread);
+    expect(refusal).toMatchObject({ pid: kthread, reason: 'os-critical', message: expect.stringMatching(/is a kernel thread: it ignores signals/) });
+    // A plan made elsewhere (or before the check existed) still signals nothing.
+    const id = (await readIdentity(kthread))!;
+    expect(id.kernelThread).toBe(true);
+    const { calls, sendSignal } = recordingSender();
+    const report = await executeKill(handMadePlan([{ pid: kthread, name: id.name, startTime: id.startTime }]), { deps: { sendSignal }, graceMs: 0 });
+    expect(calls).toEqual([]);
+    expect(report.results).toMatchObject([{ pid: kthread, outcome: 'refused', reason: 'os-critical' }]);
+    expect((await readIdentity(process.pid))!.kernelThread).toBe(false);
   });
 
   it('refuses bad ports', async () => {
