@@ -5,6 +5,7 @@ import { printJson, printWarnings, type CliIO } from '../io.js';
 import { jsonSnapshot } from '../output/json.js';
 import { conflictLine, endpoint, remoteEndpoint, sortForDisplay, truncate } from '../output/table.js';
 import { alignColumns, type Style } from '../output/style.js';
+import { freeItLines } from '../output/free-it.js';
 import { ago, localDateTime } from '../output/time.js';
 
 /** Anything but TIME_WAIT on the port stands in a new server's way (connections included, on Linux). */
@@ -57,7 +58,7 @@ export function describePort(port: number, snapshot: Snapshot, sockets: Socket[]
   for (const p of owners) lines.push(...processLines(p, style));
   for (const s of hidden.slice(0, 1)) lines.push(style.yellow(`  ${s.hiddenReason ?? 'The owner is hidden.'}`));
   for (const c of snapshot.conflicts) lines.push(conflictLine(c, style));
-  if (owners.length > 0) lines.push(style.dim(`Free it: porthole kill ${port}`));
+  lines.push(...freeItLines(port, owners, style));
   return lines;
 }
 

@@ -1,6 +1,7 @@
 // `porthole why 3000`: would a bind to 3000 fail right now, and why. Exit 0 bindable, 1 not.
 import { diagnosePort, verdictHeadline, type BindProbe, type Diagnosis, type Severity } from '../../core/diagnose.js';
 import { printJson, type CliIO } from '../io.js';
+import { freeItLines } from '../output/free-it.js';
 import type { Style } from '../output/style.js';
 
 export async function runWhy(options: { port: number; json: boolean; udp: boolean }, io: CliIO): Promise<number> {
@@ -25,7 +26,10 @@ export function describeDiagnosis(d: Diagnosis, style: Style): string[] {
   for (const f of d.findings) lines.push(`  ${MARK[f.severity](style)} ${f.message}`);
   lines.push(...describeProbes(d, style));
   // The next thing a developer types, when there is a process to stop.
-  if (!d.bindable && d.findings.some((f) => f.kind === 'held')) lines.push(style.dim(`Free it: porthole kill ${d.port}`));
+  if (!d.bindable && d.findings.some((f) => f.kind === 'held')) {
+    const owners = new Map(d.holders.flatMap((h) => h.pids.map((pid, i) => [pid, { pid, name: h.names[i] ?? '' }] as const)));
+    lines.push(...freeItLines(d.port, [...owners.values()], style));
+  }
   return lines;
 }
 
