@@ -1,6 +1,7 @@
 // The engine against this OS's real kernel and tools: ss + /proc on Linux, lsof + ps on macOS,
 // netstat + CIM on Windows. CI runs this file on all three; it is the only place the macOS and
 // Windows collectors meet real sockets, so every check here names what it proves.
+import { execFileSync, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -110,5 +111,27 @@ describe(`real sockets on ${process.platform}`, () => {
     await l.exited;
     const after = await engine.snapshot({ port: l.port });
     expect(listenersOf(after, l.port).filter((s) => s.state === 'LISTEN')).toEqual([]);
+  });
+
+  // Planning only: a plan is a read, and these are never executed.
+  it.runIf(process.platform === 'win32')("refuses Windows' own processes: System (pid 4) and lsass.exe", async () => {
+    const system = await planKill({ pid: 4 });
+    expect(system.candidates).toEqual([]);
+    expect(system.refusals).toMatchObject([{ pid: 4, reason: 'os-critical', message: expect.stringContaining('netsh http show servicestate') }]);
+    const csv = execFileSync('tasklist', ['/fi', 'IMAGENAME eq lsass.exe', '/fo', 'csv', '/nh'], { encoding: 'utf8' });
+    const lsass = Number(/^"lsass\.exe","(\d+)"/im.exec(csv)?.[1]);
+    expect(lsass, `tasklist names lsass.exe: ${csv}`).toBeGreaterThan(4);
+    const plan = await planKill({ pid: lsass });
+    expect(plan.candidates).toEqual([]);
+    expect(plan.refusals).toMatchObject([{ pid: lsass, reason: 'os-critical' }]);
+  });
+
+  it.runIf(process.platform === 'darwin')("refuses macOS's WindowServer, where a login session runs one", async (ctx) => {
+    const found = spawnSync('pgrep', ['-x', 'WindowServer'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+    if (!found) return ctx.skip('no WindowServer on this runner');
+    const pid = Number(found);
+    const plan = await planKill({ pid });
+    expect(plan.candidates).toEqual([]);
+    expect(plan.refusals).toMatchObject([{ pid, reason: 'os-critical', message: expect.stringContaining('logs you out') }]);
   });
 });
