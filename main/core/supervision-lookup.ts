@@ -1,10 +1,13 @@
 // Gathers what supervision.ts needs about a process from the OS: its ancestors' names and command
-// lines, and on Linux its cgroup and the few environment variables supervisors leave behind.
+// lines; on Linux its cgroup and the few environment variables supervisors leave behind; on macOS
+// the launchd jobs of the caller's domain.
 import type { IdentityBackend } from './identity-types.js';
 import { ancestorsOf } from './identity.js';
 import { readCgroup, readEnvironKeys } from './procfs.js';
 import { createProcessDescriber } from './processes.js';
+import { runCommand } from './collect/run.js';
 import { findSupervision, SUPERVISOR_ENV_KEYS, type ProcessFacts, type Supervision } from './supervision.js';
+import { parseLaunchctlList, type LaunchdJob } from './supervision-launchd.js';
 
 /** Deep enough for watcher -> npm -> sh -> node; supervisors sit close to what they run. */
 const MAX_ANCESTORS = 12;
@@ -30,6 +33,16 @@ export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBa
       cgroup: linux ? readCgroup(pid) : null,
       env: linux ? readEnvironKeys(pid, SUPERVISOR_ENV_KEYS) : new Map(),
       elevated: process.getuid?.() === 0,
+      launchdJobs: platform === 'darwin' ? await launchdJobs() : [],
     });
   };
+}
+
+/** The caller's launchd jobs; none when launchctl fails (the plan is advice either way). */
+async function launchdJobs(): Promise<LaunchdJob[]> {
+  try {
+    return parseLaunchctlList((await runCommand('launchctl', ['list'], { timeoutMs: 5000 })).stdout);
+  } catch {
+    return [];
+  }
 }

@@ -3,6 +3,7 @@
 // front, with the one command that stops it for good. Pure: supervision-lookup.ts reads the OS.
 import type { ProcessInfo } from './model.js';
 import { matchesProgram, type ProgramMatcher } from './services/program.js';
+import { launchdPlace, type LaunchdJob } from './supervision-launchd.js';
 
 export type SupervisorKind = 'service-manager' | 'process-manager' | 'watcher' | 'container' | 'relay';
 
@@ -35,6 +36,8 @@ export interface SupervisionInput {
   env: ReadonlyMap<string, string>;
   /** Root can run systemctl without sudo. */
   elevated: boolean;
+  /** macOS: `launchctl list`, the jobs of the caller's domain. Empty elsewhere. */
+  launchdJobs: readonly LaunchdJob[];
 }
 
 /** The environment variables detection reads; nothing else is kept. */
@@ -83,6 +86,9 @@ const SESSION_PROGRAMS: ProgramMatcher = {
 export function findSupervision(input: SupervisionInput): Supervision | null {
   const relay = dockerRelay(input.process);
   if (relay) return relay;
+  const launchd = launchdJobOf(input.launchdJobs);
+  const own = launchd(input.process);
+  if (own) return own;
   for (const ancestor of input.ancestors) {
     if (matchesProgram(ancestor, SESSION_PROGRAMS)) break;
     const program = SUPERVISORS.find((s) => matchesProgram(ancestor, s));
@@ -95,6 +101,8 @@ export function findSupervision(input: SupervisionInput): Supervision | null {
         pid: ancestor.pid,
       };
     }
+    const job = launchd(ancestor);
+    if (job) return job;
   }
   const place = input.cgroup === null ? null : cgroupPlace(input.cgroup);
   if (place === null) return null;
@@ -105,6 +113,17 @@ export function findSupervision(input: SupervisionInput): Supervision | null {
   if (input.ancestors.some((a) => matchesProgram(a, SESSION_PROGRAMS)) || matchesProgram(input.process, SESSION_PROGRAMS)) return null;
   const systemctl = place.kind === 'user-service' ? 'systemctl --user' : input.elevated ? 'systemctl' : 'sudo systemctl';
   return { kind: 'service-manager', by: `the systemd unit ${place.unit}`, restarts: 'policy', stop: `${systemctl} stop ${place.unit}`, pid: null };
+}
+
+/** The launchd job a process is the main process of, as a supervision (macOS). */
+function launchdJobOf(jobs: readonly LaunchdJob[]): (proc: ProcessFacts) => Supervision | null {
+  const byPid = new Map(jobs.flatMap((job) => (job.pid === null ? [] : [[job.pid, job] as const])));
+  return (proc) => {
+    const job = byPid.get(proc.pid);
+    const place = job ? launchdPlace(job) : null;
+    // KeepAlive jobs come back at once (or after ThrottleInterval, 10 s, for one that ran less).
+    return place ? { kind: 'service-manager', by: place.by, restarts: 'policy', stop: place.stop, pid: null } : null;
+  };
 }
 
 export type CgroupPlace =

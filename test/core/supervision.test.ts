@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEnviron, readCgroup, readEnvironKeys } from '../../main/core/procfs.js';
+import { launchdPlace, parseLaunchctlList } from '../../main/core/supervision-launchd.js';
 import { cgroupPlace, findSupervision, supervisionText, type ProcessFacts, type Supervision, type SupervisionInput } from '../../main/core/supervision.js';
 import { cleanup, spawnScript } from './spawned.js';
 
@@ -16,7 +17,7 @@ function proc(pid: number, command: string, extra: Partial<ProcessFacts> = {}): 
 }
 
 function input(self: ProcessFacts, ancestors: ProcessFacts[], extra: Partial<SupervisionInput> = {}): SupervisionInput {
-  return { process: self, ancestors, cgroup: null, env: new Map(), elevated: false, ...extra };
+  return { process: self, ancestors, cgroup: null, env: new Map(), elevated: false, launchdJobs: [], ...extra };
 }
 
 const server = proc(900, '/usr/bin/node server.js');
@@ -154,6 +155,72 @@ describe('findSupervision', () => {
 
   it('finds nothing for a server started from a shell', () => {
     expect(findSupervision(input(server, [proc(880, '/bin/bash'), proc(870, '/usr/bin/gnome-terminal-server')], { cgroup: '0::/user.slice/user-1000.slice/session-2.scope\n' }))).toBeNull();
+  });
+});
+
+// macOS can't run here: this is `launchctl list` in the shape macOS 13-15 print it (tab-separated;
+// "-" for no pid; a negative status is the signal that ended the job), not a capture. The macOS job
+// of test:os parses the real command's output.
+const LAUNCHCTL_LIST = [
+  'PID\tStatus\tLabel',
+  '-\t0\tcom.apple.SafariHistoryServiceAgent',
+  '1047\t0\tcom.apple.Finder',
+  '-\t-9\tcom.apple.mdworker.shared.0B000000-0000-0000-0000-000000000000',
+  '612\t0\thomebrew.mxcl.postgresql@16',
+  '733\t0\tapplication.com.apple.Terminal.96431236.96431242',
+  '-\t78\tcom.example.broken',
+  '5120\t0\tcom.example.api',
+  '5160\t0\thomebrew.mxcl.mysql',
+  '',
+].join('\n');
+
+describe('launchd (macOS)', () => {
+  const jobs = parseLaunchctlList(LAUNCHCTL_LIST);
+
+  it('parses launchctl list, running and loaded-only jobs alike, and skips the header', () => {
+    expect(jobs).toHaveLength(8);
+    expect(jobs).toContainEqual({ pid: 612, label: 'homebrew.mxcl.postgresql@16' });
+    expect(jobs).toContainEqual({ pid: null, label: 'com.apple.mdworker.shared.0B000000-0000-0000-0000-000000000000' });
+    expect(parseLaunchctlList('PID\tStatus\tLabel\n')).toEqual([]);
+  });
+
+  it('never throws on garbage or truncation, and keeps only well-formed rows', () => {
+    fc.assert(fc.property(fc.string(), (text) => parseLaunchctlList(text).every((j) => j.label.length > 0 && (j.pid === null || Number.isInteger(j.pid)))));
+    for (let cut = 0; cut < LAUNCHCTL_LIST.length; cut += 7) expect(() => parseLaunchctlList(LAUNCHCTL_LIST.slice(0, cut))).not.toThrow();
+  });
+
+  it("sends a Homebrew service to brew, another job to launchctl, and a desktop app nowhere", () => {
+    expect(launchdPlace({ pid: 612, label: 'homebrew.mxcl.postgresql@16' })).toEqual({ by: "Homebrew's postgresql@16 service", stop: 'brew services stop postgresql@16' });
+    expect(launchdPlace({ pid: 5120, label: 'com.example.api' })).toEqual({ by: 'the launchd job com.example.api', stop: 'launchctl remove com.example.api' });
+    expect(launchdPlace({ pid: 733, label: 'application.com.apple.Terminal.96431236.96431242' })).toBeNull();
+  });
+
+  it('finds the job that runs the server, or the ancestor it runs', () => {
+    const postgres = proc(612, '/opt/homebrew/opt/postgresql@16/bin/postgres -D /opt/homebrew/var/postgresql@16');
+    expect(findSupervision(input(postgres, [], { launchdJobs: jobs }))).toEqual({
+      kind: 'service-manager',
+      by: "Homebrew's postgresql@16 service",
+      restarts: 'policy',
+      stop: 'brew services stop postgresql@16',
+      pid: null,
+    });
+    // mysqld_safe is the job; mysqld its child.
+    const safe = proc(5160, '/bin/sh /opt/homebrew/opt/mysql/bin/mysqld_safe --datadir=/opt/homebrew/var/mysql');
+    const mysqld = proc(5188, '/opt/homebrew/opt/mysql/bin/mysqld --basedir=/opt/homebrew/opt/mysql');
+    expect(findSupervision(input(mysqld, [safe], { launchdJobs: jobs }))).toMatchObject({ by: "Homebrew's mysql service", stop: 'brew services stop mysql' });
+    const api = proc(5120, '/usr/local/bin/node /opt/api/server.js');
+    expect(findSupervision(input(api, [], { launchdJobs: jobs }))).toMatchObject({ by: 'the launchd job com.example.api', stop: 'launchctl remove com.example.api' });
+  });
+
+  it('takes a nearer watcher first, and never looks past a login session', () => {
+    const nodemon = proc(5300, 'node /Users/me/api/node_modules/.bin/nodemon server.js');
+    const job = proc(5120, '/bin/zsh -lc npm run dev');
+    expect(findSupervision(input(server, [nodemon, job], { launchdJobs: jobs }))).toMatchObject({ kind: 'watcher', by: 'nodemon (pid 5300)' });
+    const terminal = proc(733, '/System/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal');
+    const login = proc(740, 'login -pfl me /bin/bash -c exec -la zsh /bin/zsh');
+    expect(findSupervision(input(server, [proc(741, '-zsh'), login, terminal], { launchdJobs: jobs }))).toBeNull();
+    // A job that is loaded but not running has no pid to match.
+    expect(findSupervision(input(proc(612, 'postgres'), [], { launchdJobs: [{ pid: null, label: 'homebrew.mxcl.postgresql@16' }] }))).toBeNull();
   });
 });
 

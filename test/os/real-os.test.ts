@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../main/core/engine.js';
 import { executeKill, planKill } from '../../main/core/kill.js';
+import { parseLaunchctlList } from '../../main/core/supervision-launchd.js';
 import type { Snapshot, Socket } from '../../main/core/model.js';
 import { BindRefused, eventually, programName, startListener, stopAll, type Listener } from './listener.js';
 
@@ -124,6 +125,30 @@ describe(`real sockets on ${process.platform}`, () => {
     const plan = await planKill({ pid: lsass });
     expect(plan.candidates).toEqual([]);
     expect(plan.refusals).toMatchObject([{ pid: lsass, reason: 'os-critical' }]);
+  });
+
+  it.runIf(process.platform === 'darwin')('names the launchd job that would start a server again, and its advice stops it for good', async (ctx) => {
+    const jobs = parseLaunchctlList(execFileSync('launchctl', ['list'], { encoding: 'utf8' }));
+    expect(jobs.length, 'the real launchctl list parses').toBeGreaterThan(0);
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: chosen } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(chosen));
+      });
+    });
+    const label = `dev.porthole.test.${process.pid}`;
+    // A KeepAlive job: launchd starts it again whenever it exits, like a `brew services` server.
+    const submitted = spawnSync('launchctl', ['submit', '-l', label, '--', process.execPath, '-e', `require('net').createServer().listen(${port}, '127.0.0.1')`], { encoding: 'utf8' });
+    if (submitted.status !== 0) return ctx.skip(`launchctl submit is not available here: ${submitted.stderr.trim()}`);
+    try {
+      await snapshotUntil((s) => listenersOf(s, port).find((x) => x.pids.length > 0), `:${port} held by the launchd job`);
+      const plan = await planKill({ port });
+      expect(plan.supervision).toMatchObject([{ kind: 'service-manager', by: `the launchd job ${label}`, restarts: 'policy', stop: `launchctl remove ${label}` }]);
+      execFileSync('/bin/sh', ['-c', plan.supervision[0]!.stop]);
+      await eventually(async () => (listenersOf(await engine.snapshot({ port }), port).length === 0 ? true : undefined), `:${port} free after ${plan.supervision[0]!.stop}`);
+    } finally {
+      spawnSync('launchctl', ['remove', label]);
+    }
   });
 
   it.runIf(process.platform === 'darwin')("refuses macOS's WindowServer, where a login session runs one", async (ctx) => {
