@@ -28,4 +28,6 @@ export interface IdentityBackend {
   read(pid: number): Promise<ProcessIdentity | null>;
   /** Every live process. May throw when the OS tool itself fails. */
   list(): Promise<ProcessLink[]>;
+  /** One list() costs less than a read() per ancestor (Windows: each call starts PowerShell, ~1 s). */
+  walksByList?: boolean;
 }

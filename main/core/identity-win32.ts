@@ -49,4 +49,4 @@ async function list(): Promise<ProcessLink[]> {
   return parseCimLines(out).map(({ pid, ppid, startTime }) => ({ pid, ppid, startTime }));
 }
 
-export const win32Identity: IdentityBackend = { read, list };
+export const win32Identity: IdentityBackend = { read, list, walksByList: true };

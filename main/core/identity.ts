@@ -33,6 +33,7 @@ export function sameProcess(a: Pick<ProcessIdentity, 'pid' | 'startTime'>, b: Pi
 
 /** Parent, grandparent, ... up to and including pid 1 (or the top of what we can read). Nearest first. */
 export async function ancestorsOf(pid: number, backend: IdentityBackend = platformIdentity()): Promise<number[]> {
+  if (backend.walksByList) return isPlausiblePid(pid) ? ancestorsInTable(pid, await backend.list()) : [];
   const out: number[] = [];
   const seen = new Set<number>([pid]);
   let current = await readIdentity(pid, backend);
@@ -43,6 +44,23 @@ export async function ancestorsOf(pid: number, backend: IdentityBackend = platfo
     // A Windows ppid may name a process that died, its number since reused by a younger process.
     if (next && next.startTime > current.startTime) break;
     // Unreadable parents are still listed: refusing to kill them is the safe side.
+    out.push(parent);
+    seen.add(parent);
+    current = next;
+  }
+  return out;
+}
+
+/** ancestorsOf, walked in one snapshot of the process table, with the same stale-ppid rule. */
+export function ancestorsInTable(pid: number, table: readonly ProcessLink[]): number[] {
+  const byPid = new Map(table.map((p) => [p.pid, p]));
+  const out: number[] = [];
+  const seen = new Set<number>([pid]);
+  let current = byPid.get(pid);
+  while (current && current.ppid > 0 && !seen.has(current.ppid)) {
+    const parent = current.ppid;
+    const next = byPid.get(parent);
+    if (next && next.startTime !== null && current.startTime !== null && next.startTime > current.startTime) break;
     out.push(parent);
     seen.add(parent);
     current = next;

@@ -10,7 +10,8 @@ import { parsePsLines } from '../../main/core/identity-darwin.js';
 import { parseTgid } from '../../main/core/identity-linux.js';
 import { parseBootTime, parseProcStat, PF_KTHREAD } from '../../main/core/procfs.js';
 import { parseCimLines } from '../../main/core/identity-win32.js';
-import { ancestorsOf, childrenOf, descendantsOf, readIdentity, type IdentityBackend } from '../../main/core/identity.js';
+import { linuxIdentity } from '../../main/core/identity-linux.js';
+import { ancestorsInTable, ancestorsOf, childrenOf, descendantsOf, readIdentity, type IdentityBackend } from '../../main/core/identity.js';
 import { cleanup, reapedPid, spawnHelper, waitFor } from './spawned.js';
 
 const linux = process.platform === 'linux';
@@ -70,6 +71,26 @@ describe('other OS parsers', () => {
       { pid: 812, ppid: 640, startTime: 1700000000001, exe: null, name: 'lsass.exe' },
       { pid: 1200, ppid: 600, startTime: 1700000000123, exe: 'C:\\Program Files\\My App\\app.exe', name: 'my|app.exe' },
     ]);
+  });
+
+  it('stops an ancestor walk at a stale ppid, a loop, or pid 0', () => {
+    const table = [
+      { pid: 0, ppid: 0, startTime: null },
+      { pid: 4, ppid: 0, startTime: 1000 },
+      { pid: 10, ppid: 4, startTime: 5000 },
+      { pid: 11, ppid: 10, startTime: 6000 },
+      { pid: 12, ppid: 11, startTime: 7000 },
+      // 20's parent died and its number went to a younger process: the walk stops before it.
+      { pid: 20, ppid: 11, startTime: 5500 },
+      { pid: 30, ppid: 31, startTime: 100 },
+      { pid: 31, ppid: 30, startTime: 100 },
+    ];
+    expect(ancestorsInTable(12, table)).toEqual([11, 10, 4]);
+    expect(ancestorsInTable(20, table)).toEqual([]);
+    expect(ancestorsInTable(30, table)).toEqual([31]);
+    // An unreadable parent is still named: refusing to kill it is the safe side.
+    expect(ancestorsInTable(40, [{ pid: 40, ppid: 39, startTime: 1 }])).toEqual([39]);
+    expect(ancestorsInTable(41, table)).toEqual([]);
   });
 
   it('drops stale ppids: a "child" older than its parent', async () => {
@@ -164,6 +185,15 @@ describe.runIf(linux)('process tree on Linux', () => {
     expect(chain[0]).toBe(process.ppid);
     expect(chain).not.toContain(process.pid);
     expect(chain.at(-1)).toBe(1);
+  });
+
+  it('walks the same chain in one snapshot of the table, as Windows does', async () => {
+    const s = await spawnHelper({ spawnChild: true });
+    const table = await linuxIdentity.list();
+    expect(ancestorsInTable(s.childPid!, table)).toEqual(await ancestorsOf(s.childPid!, linuxIdentity));
+    expect(ancestorsInTable(s.childPid!, table).slice(0, 2)).toEqual([s.pid, process.pid]);
+    // A backend that walks by list gives the same answer through ancestorsOf.
+    expect(await ancestorsOf(s.childPid!, { ...linuxIdentity, walksByList: true })).toEqual(ancestorsInTable(s.childPid!, table));
   });
 
   it('finds children and grandchildren, parents first', async () => {
