@@ -3,6 +3,7 @@
 // per-process WMI method call, so both stay null.
 import type { ProcessInfo } from './model.js';
 import { runCommand as defaultRun } from './collect/run.js';
+import { encodePowerShell } from './elevate/quote.js';
 import type { ParsedProcess } from './collect/parse/types.js';
 import {
   parseCimProcesses,
@@ -35,15 +36,7 @@ export async function describeProcesses(
 
   let rows: Map<number, WinProcessRow> | null = null;
   try {
-    const script = win32ProcessScript(wanted.length <= MAX_FILTERED_PIDS ? wanted : null);
-    const { stdout } = await run(
-      'powershell.exe',
-      ['-NoProfile', '-NonInteractive', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')],
-      { signal, timeoutMs: 20_000 },
-    );
-    const parsed = parseCimProcesses(stdout);
-    if (parsed.skipped > 0) warnings?.push(`PowerShell: skipped ${parsed.skipped} unreadable item(s), e.g. ${JSON.stringify(parsed.samples[0])}`);
-    rows = parsed.rows;
+    rows = await listWin32Processes(wanted.length <= MAX_FILTERED_PIDS ? wanted : null, options);
   } catch (error) {
     warnings?.push(`PowerShell could not list processes (${errorText(error)}); falling back to tasklist, names only.`);
   }
@@ -78,6 +71,21 @@ export async function describeProcesses(
     });
   }
   return result;
+}
+
+/** Win32_Process rows through one PowerShell start: these pids, or every process (null). Throws when PowerShell fails. */
+export async function listWin32Processes(pids: readonly number[] | null, options: DescribeOptions = {}): Promise<Map<number, WinProcessRow>> {
+  const { signal, warnings, run = defaultRun } = options;
+  const { stdout } = await runPowerShell(win32ProcessScript(pids), { signal, timeoutMs: 20_000, run });
+  const parsed = parseCimProcesses(stdout);
+  if (parsed.skipped > 0) warnings?.push(`PowerShell: skipped ${parsed.skipped} unreadable item(s), e.g. ${JSON.stringify(parsed.samples[0])}`);
+  return parsed.rows;
+}
+
+/** A script run as -EncodedCommand: no quoting of its own text can go wrong on the way. */
+export function runPowerShell(script: string, options: { signal?: AbortSignal; timeoutMs: number; run?: typeof defaultRun }): ReturnType<typeof defaultRun> {
+  const run = options.run ?? defaultRun;
+  return run('powershell.exe', ['-NoProfile', '-NonInteractive', '-EncodedCommand', encodePowerShell(script)], { signal: options.signal, timeoutMs: options.timeoutMs });
 }
 
 function errorText(reason: unknown): string {

@@ -23,6 +23,16 @@ export function parseLaunchctlList(text: string): LaunchdJob[] {
   return jobs;
 }
 
+import type { ServiceJob } from './supervision.js';
+
+/** The running jobs that are services, for findSupervision. */
+export function launchdServiceJobs(jobs: readonly LaunchdJob[]): ServiceJob[] {
+  return jobs.flatMap((job) => {
+    const place = job.pid === null ? null : launchdPlace(job);
+    return place ? [{ pid: job.pid!, ...place }] : [];
+  });
+}
+
 export interface LaunchdPlace {
   /** For sentences: "Homebrew's postgresql@16 service", "the launchd job com.example.api". */
   by: string;

@@ -1,23 +1,25 @@
 // Gathers what supervision.ts needs about a process from the OS: its ancestors' names and command
 // lines; on Linux its cgroup and the few environment variables supervisors leave behind; on macOS
-// the launchd jobs of the caller's domain.
+// the launchd jobs of the caller's domain; on Windows the services the chain runs as.
 import type { IdentityBackend } from './identity-types.js';
-import { ancestorsOf } from './identity.js';
+import { runCommand, type Run } from './collect/run.js';
+import { splitWindowsCommandLine } from './collect/parse/tasklist.js';
+import { ancestorsInTable, ancestorsOf } from './identity.js';
 import { readCgroup, readEnvironKeys } from './procfs.js';
 import { createProcessDescriber } from './processes.js';
-import { runCommand } from './collect/run.js';
+import { listWin32Processes, runPowerShell } from './processes-win32.js';
 import { findSupervision, SUPERVISOR_ENV_KEYS, type ProcessFacts, type Supervision } from './supervision.js';
-import { parseLaunchctlList, type LaunchdJob } from './supervision-launchd.js';
+import { launchdServiceJobs, parseLaunchctlList, type LaunchdJob } from './supervision-launchd.js';
+import { parseServiceLines, windowsServiceJobs, windowsServicesScript, type WindowsService } from './supervision-windows.js';
 
 /** Deep enough for watcher -> npm -> sh -> node; supervisors sit close to what they run. */
 const MAX_ANCESTORS = 12;
 
 export type SupervisionReader = (pid: number) => Promise<Supervision | null>;
 
-export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBackend): SupervisionReader {
-  // Windows: describing a process tree means a PowerShell start (~1 s) per kill plan, and none of
-  // the supervisors recognised here run there in the same shape. Not checked.
-  if (platform === 'win32') return async () => null;
+/** `run`: how commands start (PowerShell, launchctl); tests of other OSes pass their own. */
+export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBackend, run: Run = runCommand): SupervisionReader {
+  if (platform === 'win32') return (pid) => windowsSupervision(pid, run);
   const describer = createProcessDescriber(platform);
   return async (pid) => {
     // pid 1 is init (or a container's entry point): never the supervisor to name.
@@ -33,16 +35,50 @@ export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBa
       cgroup: linux ? readCgroup(pid) : null,
       env: linux ? readEnvironKeys(pid, SUPERVISOR_ENV_KEYS) : new Map(),
       elevated: process.getuid?.() === 0,
-      launchdJobs: platform === 'darwin' ? await launchdJobs() : [],
+      serviceJobs: platform === 'darwin' ? launchdServiceJobs(await launchdJobs(run)) : [],
     });
   };
 }
 
 /** The caller's launchd jobs; none when launchctl fails (the plan is advice either way). */
-async function launchdJobs(): Promise<LaunchdJob[]> {
+async function launchdJobs(run: Run): Promise<LaunchdJob[]> {
   try {
-    return parseLaunchctlList((await runCommand('launchctl', ['list'], { timeoutMs: 5000 })).stdout);
+    return parseLaunchctlList((await run('launchctl', ['list'], { timeoutMs: 5000 })).stdout);
   } catch {
     return [];
   }
+}
+
+/**
+ * Windows: one PowerShell start lists every process with its parent and command line (a walk of
+ * reads would start one per level); a second asks Win32_Service, only when the chain reaches a
+ * process the service manager started.
+ */
+async function windowsSupervision(pid: number, run: Run): Promise<Supervision | null> {
+  const rows = await listWin32Processes(null, { run });
+  const table = [...rows.values()].map((r) => ({ pid: r.pid, ppid: r.ppid ?? 0, startTime: r.startTime }));
+  // System (4) and Idle (0) sit above everything: never the supervisor to name.
+  const chain = ancestorsInTable(pid, table).filter((p) => p > 4).slice(0, MAX_ANCESTORS);
+  const facts = (p: number): ProcessFacts | undefined => {
+    const row = rows.get(p);
+    if (!row) return undefined;
+    const argv = row.command === null ? null : splitWindowsCommandLine(row.command);
+    // Matchers look for "...\nodemon.js server.js": the quotes Windows keeps around paths are noise.
+    return { pid: p, name: row.name, exe: row.exe, command: argv ? argv.join(' ') : null, argv, cwd: null };
+  };
+  const self = facts(pid);
+  if (!self) return null;
+  const serviceHosted = [pid, ...chain].filter((p) => rows.get(rows.get(p)?.ppid ?? -1)?.name.toLowerCase() === 'services.exe');
+  let services: WindowsService[] = [];
+  if (serviceHosted.length > 0) {
+    services = parseServiceLines((await runPowerShell(windowsServicesScript(serviceHosted), { timeoutMs: 20_000, run })).stdout);
+  }
+  return findSupervision({
+    process: self,
+    ancestors: chain.map(facts).filter((p): p is ProcessFacts => p !== undefined),
+    cgroup: null,
+    env: new Map(),
+    elevated: false,
+    serviceJobs: windowsServiceJobs(services),
+  });
 }

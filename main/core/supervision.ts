@@ -3,7 +3,6 @@
 // front, with the one command that stops it for good. Pure: supervision-lookup.ts reads the OS.
 import type { ProcessInfo } from './model.js';
 import { matchesProgram, type ProgramMatcher } from './services/program.js';
-import { launchdPlace, type LaunchdJob } from './supervision-launchd.js';
 
 export type SupervisorKind = 'service-manager' | 'process-manager' | 'watcher' | 'container' | 'relay';
 
@@ -36,8 +35,16 @@ export interface SupervisionInput {
   env: ReadonlyMap<string, string>;
   /** Root can run systemctl without sudo. */
   elevated: boolean;
-  /** macOS: `launchctl list`, the jobs of the caller's domain. Empty elsewhere. */
-  launchdJobs: readonly LaunchdJob[];
+  /** Services by their main process: launchd jobs (macOS), the service manager's (Windows). */
+  serviceJobs: readonly ServiceJob[];
+}
+
+/** A service whose main process is `pid`: its manager starts it again if its policy says so. */
+export interface ServiceJob {
+  pid: number;
+  /** "Homebrew's postgresql@16 service", "the Windows service MySQL80 (MySQL80)". */
+  by: string;
+  stop: string;
 }
 
 /** The environment variables detection reads; nothing else is kept. */
@@ -80,14 +87,14 @@ const SUPERVISORS: readonly SupervisorProgram[] = [
  * ssh.service" would be ruinous advice for a dev server run over SSH.
  */
 const SESSION_PROGRAMS: ProgramMatcher = {
-  program: /^(sshd|sshd-session|login|su|sudo|doas|tmux.*|screen|mosh-server|gnome-terminal-server|konsole|xterm|uxterm|alacritty|kitty|wezterm-gui|foot|tilix|terminator|xfce4-terminal|lxterminal|st|urxvt|code|code-insiders|codium|cursor)$/,
+  program: /^(sshd|sshd-session|login|su|sudo|doas|tmux.*|screen|mosh-server|gnome-terminal-server|konsole|xterm|uxterm|alacritty|kitty|wezterm-gui|foot|tilix|terminator|xfce4-terminal|lxterminal|st|urxvt|code|code-insiders|codium|cursor|explorer|windowsterminal|openconsole)$/,
 };
 
 export function findSupervision(input: SupervisionInput): Supervision | null {
   const relay = dockerRelay(input.process);
   if (relay) return relay;
-  const launchd = launchdJobOf(input.launchdJobs);
-  const own = launchd(input.process);
+  const serviceOf = serviceJobOf(input.serviceJobs);
+  const own = serviceOf(input.process);
   if (own) return own;
   for (const ancestor of input.ancestors) {
     if (matchesProgram(ancestor, SESSION_PROGRAMS)) break;
@@ -101,7 +108,7 @@ export function findSupervision(input: SupervisionInput): Supervision | null {
         pid: ancestor.pid,
       };
     }
-    const job = launchd(ancestor);
+    const job = serviceOf(ancestor);
     if (job) return job;
   }
   const place = input.cgroup === null ? null : cgroupPlace(input.cgroup);
@@ -115,14 +122,14 @@ export function findSupervision(input: SupervisionInput): Supervision | null {
   return { kind: 'service-manager', by: `the systemd unit ${place.unit}`, restarts: 'policy', stop: `${systemctl} stop ${place.unit}`, pid: null };
 }
 
-/** The launchd job a process is the main process of, as a supervision (macOS). */
-function launchdJobOf(jobs: readonly LaunchdJob[]): (proc: ProcessFacts) => Supervision | null {
-  const byPid = new Map(jobs.flatMap((job) => (job.pid === null ? [] : [[job.pid, job] as const])));
+/** The service a process is the main process of, as a supervision. */
+function serviceJobOf(jobs: readonly ServiceJob[]): (proc: ProcessFacts) => Supervision | null {
+  const byPid = new Map(jobs.map((job) => [job.pid, job]));
   return (proc) => {
     const job = byPid.get(proc.pid);
-    const place = job ? launchdPlace(job) : null;
-    // KeepAlive jobs come back at once (or after ThrottleInterval, 10 s, for one that ran less).
-    return place ? { kind: 'service-manager', by: place.by, restarts: 'policy', stop: place.stop, pid: null } : null;
+    // launchd's KeepAlive restarts at once (after ThrottleInterval, 10 s, for a job that ran less);
+    // Windows' recovery options only if set.
+    return job ? { kind: 'service-manager', by: job.by, restarts: 'policy', stop: job.stop, pid: null } : null;
   };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEnviron, readCgroup, readEnvironKeys } from '../../main/core/procfs.js';
-import { launchdPlace, parseLaunchctlList } from '../../main/core/supervision-launchd.js';
+import { launchdPlace, launchdServiceJobs, parseLaunchctlList } from '../../main/core/supervision-launchd.js';
 import { cgroupPlace, findSupervision, supervisionText, type ProcessFacts, type Supervision, type SupervisionInput } from '../../main/core/supervision.js';
 import { cleanup, spawnScript } from './spawned.js';
 
@@ -17,7 +17,7 @@ function proc(pid: number, command: string, extra: Partial<ProcessFacts> = {}): 
 }
 
 function input(self: ProcessFacts, ancestors: ProcessFacts[], extra: Partial<SupervisionInput> = {}): SupervisionInput {
-  return { process: self, ancestors, cgroup: null, env: new Map(), elevated: false, launchdJobs: [], ...extra };
+  return { process: self, ancestors, cgroup: null, env: new Map(), elevated: false, serviceJobs: [], ...extra };
 }
 
 const server = proc(900, '/usr/bin/node server.js');
@@ -197,7 +197,7 @@ describe('launchd (macOS)', () => {
 
   it('finds the job that runs the server, or the ancestor it runs', () => {
     const postgres = proc(612, '/opt/homebrew/opt/postgresql@16/bin/postgres -D /opt/homebrew/var/postgresql@16');
-    expect(findSupervision(input(postgres, [], { launchdJobs: jobs }))).toEqual({
+    expect(findSupervision(input(postgres, [], { serviceJobs: launchdServiceJobs(jobs) }))).toEqual({
       kind: 'service-manager',
       by: "Homebrew's postgresql@16 service",
       restarts: 'policy',
@@ -207,20 +207,20 @@ describe('launchd (macOS)', () => {
     // mysqld_safe is the job; mysqld its child.
     const safe = proc(5160, '/bin/sh /opt/homebrew/opt/mysql/bin/mysqld_safe --datadir=/opt/homebrew/var/mysql');
     const mysqld = proc(5188, '/opt/homebrew/opt/mysql/bin/mysqld --basedir=/opt/homebrew/opt/mysql');
-    expect(findSupervision(input(mysqld, [safe], { launchdJobs: jobs }))).toMatchObject({ by: "Homebrew's mysql service", stop: 'brew services stop mysql' });
+    expect(findSupervision(input(mysqld, [safe], { serviceJobs: launchdServiceJobs(jobs) }))).toMatchObject({ by: "Homebrew's mysql service", stop: 'brew services stop mysql' });
     const api = proc(5120, '/usr/local/bin/node /opt/api/server.js');
-    expect(findSupervision(input(api, [], { launchdJobs: jobs }))).toMatchObject({ by: 'the launchd job com.example.api', stop: 'launchctl remove com.example.api' });
+    expect(findSupervision(input(api, [], { serviceJobs: launchdServiceJobs(jobs) }))).toMatchObject({ by: 'the launchd job com.example.api', stop: 'launchctl remove com.example.api' });
   });
 
   it('takes a nearer watcher first, and never looks past a login session', () => {
     const nodemon = proc(5300, 'node /Users/me/api/node_modules/.bin/nodemon server.js');
     const job = proc(5120, '/bin/zsh -lc npm run dev');
-    expect(findSupervision(input(server, [nodemon, job], { launchdJobs: jobs }))).toMatchObject({ kind: 'watcher', by: 'nodemon (pid 5300)' });
+    expect(findSupervision(input(server, [nodemon, job], { serviceJobs: launchdServiceJobs(jobs) }))).toMatchObject({ kind: 'watcher', by: 'nodemon (pid 5300)' });
     const terminal = proc(733, '/System/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal');
     const login = proc(740, 'login -pfl me /bin/bash -c exec -la zsh /bin/zsh');
-    expect(findSupervision(input(server, [proc(741, '-zsh'), login, terminal], { launchdJobs: jobs }))).toBeNull();
+    expect(findSupervision(input(server, [proc(741, '-zsh'), login, terminal], { serviceJobs: launchdServiceJobs(jobs) }))).toBeNull();
     // A job that is loaded but not running has no pid to match.
-    expect(findSupervision(input(proc(612, 'postgres'), [], { launchdJobs: [{ pid: null, label: 'homebrew.mxcl.postgresql@16' }] }))).toBeNull();
+    expect(findSupervision(input(proc(612, 'postgres'), [], { serviceJobs: launchdServiceJobs([{ pid: null, label: 'homebrew.mxcl.postgresql@16' }]) }))).toBeNull();
   });
 });
 

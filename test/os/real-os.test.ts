@@ -1,11 +1,14 @@
 // The engine against this OS's real kernel and tools: ss + /proc on Linux, lsof + ps on macOS,
 // netstat + CIM on Windows. CI runs this file on all three; it is the only place the macOS and
 // Windows collectors meet real sockets, so every check here names what it proves.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../main/core/engine.js';
+import { descendantsOf } from '../../main/core/identity.js';
 import { executeKill, planKill } from '../../main/core/kill.js';
 import { parseLaunchctlList } from '../../main/core/supervision-launchd.js';
 import type { Snapshot, Socket } from '../../main/core/model.js';
@@ -112,6 +115,35 @@ describe(`real sockets on ${process.platform}`, () => {
     await l.exited;
     const after = await engine.snapshot({ port: l.port });
     expect(listenersOf(after, l.port).filter((s) => s.state === 'LISTEN')).toEqual([]);
+  });
+
+  it('names node --watch as what would start a server again, through this OS\'s process table', async () => {
+    const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'porthole-os-watch-')));
+    writeFileSync(path.join(dir, 'server.js'), "const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: s.address().port, pid: process.pid })));");
+    const watcher = spawn(process.execPath, ['--watch', 'server.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], windowsHide: true });
+    try {
+      const server = await new Promise<{ port: number; pid: number }>((resolve, reject) => {
+        let buf = '';
+        watcher.stdout.on('data', (d: Buffer) => {
+          buf += d.toString();
+          const line = buf.split('\n').find((l) => l.startsWith('{'));
+          if (line) resolve(JSON.parse(line) as { port: number; pid: number });
+        });
+        watcher.once('exit', (code) => reject(new Error(`node --watch exited (${code})`)));
+      });
+      await snapshotUntil((s) => listenersOf(s, server.port).find((x) => x.pids.includes(server.pid)), `:${server.port} held by the watched server`);
+      const plan = await planKill({ port: server.port });
+      expect(plan.candidates.map((c) => c.pid)).toEqual([server.pid]);
+      expect(plan.supervision).toMatchObject([{ kind: 'watcher', by: `node --watch (pid ${watcher.pid})`, stop: `porthole kill pid:${watcher.pid} --tree` }]);
+    } finally {
+      // Both processes were started here: the watcher and the server it runs.
+      if (process.platform === 'win32') spawnSync('taskkill', ['/pid', String(watcher.pid), '/T', '/F']);
+      else {
+        for (const pid of (await descendantsOf(watcher.pid!)).reverse()) process.kill(pid, 'SIGKILL');
+        watcher.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    }
   });
 
   // Planning only: a plan is a read, and these are never executed.
