@@ -207,6 +207,12 @@ function supervisordName(env: ReadonlyMap<string, string>): string {
  * The plan's sentence for who restarts which of the processes, and when; it ends by introducing
  * `s.stop` ("To stop it for good:"), which callers print after it, or show apart as code.
  */
+/** What a 'policy' supervisor's stop command stops, in systemd's words where it is systemd. */
+function policyHolder(s: Supervision): string {
+  if (s.kind === 'container') return 'the container';
+  return s.by.startsWith('the systemd unit') ? 'the unit' : 'the service';
+}
+
 export function supervisionText(s: Supervision, processes: readonly { pid: number; name: string }[]): string {
   const who = processes.map((p) => `${p.name} (pid ${p.pid})`).join(', ');
   const plural = processes.length > 1;
@@ -216,7 +222,7 @@ export function supervisionText(s: Supervision, processes: readonly { pid: numbe
     case 'change':
       return `${s.by} starts ${who} again when a file changes. To stop both:`;
     case 'policy':
-      return `${who} ${plural ? 'run' : 'runs'} in ${s.by}, which starts ${plural ? 'them' : 'it'} again if its restart policy says so. To stop ${s.kind === 'container' ? 'the container' : 'the unit'}:`;
+      return `${who} ${plural ? 'run' : 'runs'} in ${s.by}, which starts ${plural ? 'them' : 'it'} again if its restart policy says so. To stop ${policyHolder(s)}:`;
     case 'never':
       return `${who} ${plural ? 'publish' : 'publishes'} the port for ${s.by}: stopping ${plural ? 'them' : 'it'} unpublishes the port and leaves the container running. To stop the container:`;
   }

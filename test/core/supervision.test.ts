@@ -235,6 +235,10 @@ describe('supervisionText', () => {
         { pid: 813, name: 'nginx' },
       ]),
     ).toBe('nginx (pid 812), nginx (pid 813) run in the systemd unit nginx.service, which starts them again if its restart policy says so. To stop the unit: sudo systemctl stop nginx.service');
+    const brew = findSupervision(input(proc(612, 'postgres -D /opt/homebrew/var/postgresql@16'), [], { serviceJobs: launchdServiceJobs([{ pid: 612, label: 'homebrew.mxcl.postgresql@16' }]) }))!;
+    expect(supervisionNote(brew, [{ pid: 612, name: 'postgres' }])).toBe(
+      "postgres (pid 612) runs in Homebrew's postgresql@16 service, which starts it again if its restart policy says so. To stop the service: brew services stop postgresql@16",
+    );
     const watcher = { kind: 'watcher' as const, by: 'nodemon (pid 500)', restarts: 'change' as const, stop: 'porthole kill pid:500 --tree', pid: 500 };
     expect(supervisionNote(watcher, [{ pid: 900, name: 'node' }])).toBe('nodemon (pid 500) starts node (pid 900) again when a file changes. To stop both: porthole kill pid:500 --tree');
   });
