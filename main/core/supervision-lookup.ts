@@ -3,7 +3,7 @@
 // the launchd jobs of the caller's domain; on Windows the services the chain runs as.
 import type { IdentityBackend } from './identity-types.js';
 import { runCommand, type Run } from './collect/run.js';
-import { splitWindowsCommandLine } from './collect/parse/tasklist.js';
+import { splitWindowsCommandLine, type WinProcessRow } from './collect/parse/tasklist.js';
 import { ancestorsInTable, ancestorsOf } from './identity.js';
 import { readCgroup, readEnvironKeys } from './procfs.js';
 import { createProcessDescriber } from './processes.js';
@@ -15,11 +15,28 @@ import { parseServiceLines, windowsServiceJobs, windowsServicesScript, type Wind
 /** Deep enough for watcher -> npm -> sh -> node; supervisors sit close to what they run. */
 const MAX_ANCESTORS = 12;
 
+/** How long one Windows process listing answers for (see supervisionReader). */
+const LISTING_REUSE_MS = 2000;
+
 export type SupervisionReader = (pid: number) => Promise<Supervision | null>;
 
 /** `run`: how commands start (PowerShell, launchctl); tests of other OSes pass their own. */
 export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBackend, run: Run = runCommand): SupervisionReader {
-  if (platform === 'win32') return (pid) => windowsSupervision(pid, run);
+  if (platform === 'win32') {
+    // A plan asks once per target, moments apart: one listing (a PowerShell start) serves them all.
+    let listing: { at: number; rows: Promise<Map<number, WinProcessRow>> } | undefined;
+    const processes = () => {
+      if (!listing || Date.now() - listing.at > LISTING_REUSE_MS) {
+        const rows = listWin32Processes(null, { run });
+        listing = { at: Date.now(), rows };
+        rows.catch(() => {
+          if (listing?.rows === rows) listing = undefined; // the next plan tries again
+        });
+      }
+      return listing.rows;
+    };
+    return (pid) => windowsSupervision(pid, processes, run);
+  }
   const describer = createProcessDescriber(platform);
   return async (pid) => {
     // pid 1 is init (or a container's entry point): never the supervisor to name.
@@ -54,8 +71,8 @@ async function launchdJobs(run: Run): Promise<LaunchdJob[]> {
  * reads would start one per level); a second asks Win32_Service, only when the chain reaches a
  * process the service manager started.
  */
-async function windowsSupervision(pid: number, run: Run): Promise<Supervision | null> {
-  const rows = await listWin32Processes(null, { run });
+async function windowsSupervision(pid: number, processes: () => Promise<Map<number, WinProcessRow>>, run: Run): Promise<Supervision | null> {
+  const rows = await processes();
   const table = [...rows.values()].map((r) => ({ pid: r.pid, ppid: r.ppid ?? 0, startTime: r.startTime }));
   // System (4) and Idle (0) sit above everything: never the supervisor to name.
   const chain = ancestorsInTable(pid, table).filter((p) => p > 4).slice(0, MAX_ANCESTORS);

@@ -60,6 +60,24 @@ describe('supervision on Windows', () => {
     expect(scripts.some((s) => s.includes('Win32_Service'))).toBe(false);
   });
 
+  it('lists the processes once for the several targets of one plan, and again after a failure', async () => {
+    const { run, scripts } = fakePowerShell();
+    const read = supervisionReader('win32', win32Identity, run);
+    await read(6200);
+    await read(6300);
+    expect(scripts.filter((s) => s.includes('Win32_Process'))).toHaveLength(1);
+
+    let fail = true;
+    const flaky: Run = async (command, args, options) => {
+      if (fail) throw new Error('powershell.exe is not recognized');
+      return run(command, args, options);
+    };
+    const retrying = supervisionReader('win32', win32Identity, flaky);
+    await expect(retrying(6200)).rejects.toThrow(/not recognized/);
+    fail = false;
+    expect(await retrying(6200)).toMatchObject({ by: 'nodemon (pid 6100)' });
+  });
+
   it('finds nothing for a server started from a terminal', async () => {
     const { run } = fakePowerShell();
     expect(await supervisionReader('win32', win32Identity, run)(6300)).toBeNull();
