@@ -5,6 +5,9 @@ import { isNoIpv6, runProbes, type BindProbe } from './bind-probes.js';
 import type { Protocol } from './model.js';
 import { endpointLabel, engineLookup, holdsPort, ownersLabel, processName, protocolLabel, type PortSocket, type PortView, type SocketLookup } from './port-view.js';
 import { inRanges, readPortSysctls, type PortRange, type PortSysctls } from './sysctl-linux.js';
+import { platformIdentity } from './identity.js';
+import type { PlannedSupervision } from './supervision.js';
+import { superviseAll, supervisionReader, type SupervisionReader } from './supervision-lookup.js';
 import { isValidPort, trialBind, type BindResult, type BindSpec } from './trial-bind.js';
 
 export type { BindProbe } from './bind-probes.js';
@@ -24,6 +27,7 @@ export type FindingKind =
   | 'reserved'
   | 'no-ipv6'
   | 'partial' // some specific address would still work
+  | 'restarts' // a supervisor would start the holder again after a kill
   | 'lookup-failed'
   | 'free';
 
@@ -68,6 +72,8 @@ export interface Diagnosis {
   reserved: boolean | null;
   ipv6Available: boolean;
   lookupError: string | null;
+  /** Who would start the holders again if they were stopped, and what stops that for good. */
+  restarts: PlannedSupervision[];
 }
 
 export interface DiagnoseDeps {
@@ -76,6 +82,8 @@ export interface DiagnoseDeps {
   sysctls(): Promise<PortSysctls | null>;
   /** The real uid of this process (null on Windows). */
   currentUid: number | null;
+  /** Who starts a holder again (see supervision.ts); null for nobody we know. */
+  supervisionOf: SupervisionReader;
 }
 
 export interface DiagnoseOptions {
@@ -96,6 +104,7 @@ export function defaultDiagnoseDeps(): DiagnoseDeps {
     trialBind,
     sysctls: () => readPortSysctls(),
     currentUid: process.getuid?.() ?? null,
+    supervisionOf: supervisionReader(process.platform, platformIdentity()),
   };
 }
 
@@ -143,6 +152,11 @@ export async function diagnosePort(port: number, options: DiagnoseOptions = {}):
     else if (h.owner === 'hidden') add(other ? 'info' : 'blocker', other ? 'other-protocol' : 'held-hidden', `${where} is in use by a process we can't see: ${h.hiddenReason ?? 'the OS would not say which.'}${tail}`);
     else add(other ? 'info' : 'blocker', other ? 'other-protocol' : 'held', `${where} is held by the kernel itself, not by any process.${tail}`);
   }
+
+  // 1b. Who would start the holders again: a kill alone would free the port for a moment.
+  const heldBy = [...new Set(holders.filter((h) => h.owner === 'known' && h.protocol === protocol).flatMap((h) => h.pids))];
+  const restarts = heldBy.length === 0 ? [] : await superviseAll(heldBy.map((pid) => ({ pid, name: processName(view, pid) })), deps.supervisionOf);
+  for (const s of restarts) add('warning', 'restarts', `${s.text} ${s.stop}`, s.pids);
 
   // 2. Connections using the port locally. Accepted connections of a SO_REUSEADDR server don't block
   // a new server; an outgoing connection that drew this port from the ephemeral range does.
@@ -282,6 +296,7 @@ export async function diagnosePort(port: number, options: DiagnoseOptions = {}):
     reserved,
     ipv6Available,
     lookupError,
+    restarts,
   };
 }
 

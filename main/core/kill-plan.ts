@@ -6,7 +6,7 @@ import { guardRefusal } from './kill-guard.js';
 import type { HeldPort, KillCandidate, KillDeps, KillPlan, KillTarget, PlannedSupervision, Refusal } from './kill-types.js';
 import type { Protocol } from './model.js';
 import { endpointLabel, holdsPort, ownersLabel, processName, protocolLabel, type PortSocket, type PortView } from './port-view.js';
-import { supervisionText, type Supervision } from './supervision.js';
+import { superviseAll } from './supervision-lookup.js';
 import { isValidPort, type BindSpec } from './trial-bind.js';
 
 export interface PlanOptions {
@@ -93,36 +93,15 @@ export async function planKill(target: KillTarget, options: PlanOptions = {}): P
   }
   const checks = 'port' in target ? portChecks(target.port, target.protocol, view) : dedupe(candidates.flatMap((c) => c.ports).map(toBindSpec));
   await nameEveryone(candidates, refusals, view, deps, ancestors);
-  supervision = await superviseTargets(candidates, deps);
+  // A supervisor the plan stops too (a --tree from it) restarts nothing.
+  supervision = await superviseAll(
+    candidates.filter((c) => c.role === 'target'),
+    deps.supervisionOf,
+    new Set(candidates.map((c) => c.pid)),
+  );
   return finish(parentsFirst(candidates), checks);
 }
 
-/**
- * Who would start the targets again, grouped so nginx's master and workers under one unit make one
- * sentence. A supervisor the plan stops too (a --tree from it) restarts nothing.
- */
-async function superviseTargets(candidates: KillCandidate[], deps: KillDeps): Promise<PlannedSupervision[]> {
-  const planned = new Set(candidates.map((c) => c.pid));
-  const groups = new Map<string, { found: Supervision; targets: KillCandidate[] }>();
-  for (const c of candidates.filter((x) => x.role === 'target')) {
-    let found;
-    try {
-      found = await deps.supervisionOf(c.pid);
-    } catch {
-      continue; // advice only: a plan without it is still a safe plan
-    }
-    if (!found || (found.pid !== null && planned.has(found.pid))) continue;
-    const key = `${found.kind}|${found.by}|${found.stop}`;
-    const group = groups.get(key) ?? { found, targets: [] };
-    group.targets.push(c);
-    groups.set(key, group);
-  }
-  return [...groups.values()].map(({ found, targets }) => ({
-    ...found,
-    pids: targets.map((t) => t.pid),
-    text: supervisionText(found, targets),
-  }));
-}
 
 /**
  * Full names for the pids the plan mentions that the socket view did not name (a pid target with no

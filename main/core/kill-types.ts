@@ -4,7 +4,9 @@ import type { Protocol } from './model.js';
 import type { ProcessIdentity } from './identity-types.js';
 import type { KillSignal, SignalSender } from './kill-signal.js';
 import type { SocketLookup } from './port-view.js';
-import type { Supervision } from './supervision.js';
+import type { PlannedSupervision, Supervision } from './supervision.js';
+
+export type { PlannedSupervision } from './supervision.js';
 import type { BindResult, BindSpec } from './trial-bind.js';
 
 export type KillTarget = { port: number; protocol?: Protocol } | { pid: number };
@@ -80,12 +82,6 @@ export interface KillPlan {
   summary: string;
 }
 
-export interface PlannedSupervision extends Supervision {
-  /** The plan's targets it looks after. */
-  pids: number[];
-  /** The plan's sentence, ending "To stop it for good:"; `stop` follows it (see supervisionText). */
-  text: string;
-}
 
 export type KillStep =
   | { kind: 'signal'; at: number; pid: number; signal: KillSignal; how: string; delivered: boolean; error?: string }

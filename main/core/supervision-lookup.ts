@@ -8,7 +8,7 @@ import { ancestorsInTable, ancestorsOf } from './identity.js';
 import { readCgroup, readEnvironKeys } from './procfs.js';
 import { createProcessDescriber } from './processes.js';
 import { listWin32Processes, runPowerShell } from './processes-win32.js';
-import { findSupervision, SUPERVISOR_ENV_KEYS, type ProcessFacts, type Supervision } from './supervision.js';
+import { findSupervision, SUPERVISOR_ENV_KEYS, supervisionText, type PlannedSupervision, type ProcessFacts, type Supervision } from './supervision.js';
 import { launchdServiceJobs, parseLaunchctlList, type LaunchdJob } from './supervision-launchd.js';
 import { parseServiceLines, windowsServiceJobs, windowsServicesScript, type WindowsService } from './supervision-windows.js';
 
@@ -98,4 +98,34 @@ async function windowsSupervision(pid: number, processes: () => Promise<Map<numb
     elevated: false,
     serviceJobs: windowsServiceJobs(services),
   });
+}
+
+/**
+ * Who would start each of `targets` again, grouped so nginx's master and workers under one unit
+ * make one sentence. Supervisors in `skip` are left out; a failed lookup is no advice, not an error.
+ */
+export async function superviseAll(
+  targets: readonly { pid: number; name: string }[],
+  supervisionOf: SupervisionReader,
+  skip: ReadonlySet<number> = new Set(),
+): Promise<PlannedSupervision[]> {
+  const groups = new Map<string, { found: Supervision; targets: { pid: number; name: string }[] }>();
+  for (const target of targets) {
+    let found;
+    try {
+      found = await supervisionOf(target.pid);
+    } catch {
+      continue;
+    }
+    if (!found || (found.pid !== null && skip.has(found.pid))) continue;
+    const key = `${found.kind}|${found.by}|${found.stop}`;
+    const group = groups.get(key) ?? { found, targets: [] };
+    group.targets.push(target);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ found, targets: looked }) => ({
+    ...found,
+    pids: looked.map((t) => t.pid),
+    text: supervisionText(found, looked),
+  }));
 }

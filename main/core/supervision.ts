@@ -47,6 +47,14 @@ export interface ServiceJob {
   stop: string;
 }
 
+/** A supervision as a plan or a diagnosis states it, for the processes it looks after. */
+export interface PlannedSupervision extends Supervision {
+  /** The processes it looks after. */
+  pids: number[];
+  /** The sentence, ending "To stop it for good:"; `stop` follows it (see supervisionText). */
+  text: string;
+}
+
 /** The environment variables detection reads; nothing else is kept. */
 export const SUPERVISOR_ENV_KEYS = ['pm_id', 'SUPERVISOR_PROCESS_NAME', 'SUPERVISOR_GROUP_NAME'] as const;
 

@@ -255,6 +255,8 @@ describe('porthole kill', () => {
 });
 
 describe('porthole why', () => {
+  afterAll(removeServerFolders);
+
   it('explains a held port (exit 1) and a free one (exit 0)', async () => {
     const s = await spawnHelper({ host: '127.0.0.1' });
     const held = await runCli(['why', String(s.port)]);
@@ -277,6 +279,18 @@ describe('porthole why', () => {
     const json = await runCli(['why', String(port), '--json']);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ port, bindable: true });
+  });
+
+  it("names the watcher that would restart the holder, and ends with the watcher's stop", async () => {
+    const { watcher, server } = await spawnWatchedServer();
+    const r = await runCli(['why', String(server.port)]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trimEnd().split('\n');
+    const stop = `porthole kill pid:${watcher.pid} --tree`;
+    expect(lines[2]).toBe(`  ! node --watch (pid ${watcher.pid}) starts node (pid ${server.pid}) again when a file changes. To stop both: ${stop}`);
+    expect(lines.at(-1)).toBe(`Free it: ${stop}`);
+    const json = JSON.parse((await runCli(['why', String(server.port), '--json'])).stdout);
+    expect(json.restarts).toMatchObject([{ kind: 'watcher', pids: [server.pid], stop }]);
   });
 });
 

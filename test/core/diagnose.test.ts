@@ -1,18 +1,21 @@
 import net from 'node:net';
 import { once } from 'node:events';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { diagnosePort, type DiagnoseDeps } from '../../main/core/diagnose.js';
 import { engineLookup } from '../../main/core/port-view.js';
 import type { PortSocket } from '../../main/core/port-view.js';
 import { inRanges, parsePortRange, parseReservedPorts, readPortSysctls, type PortSysctls } from '../../main/core/sysctl-linux.js';
 import { cleanup, freePort, spawnHelper, waitFor } from './spawned.js';
 import { leaveTimeWait } from './time-wait.js';
+import { removeServerFolders, spawnWatchedServer } from './watched-server.js';
 
 const linux = process.platform === 'linux';
 const closers: (() => Promise<unknown>)[] = [];
 // Trial-bind only the protocol whose port number the OS gave us: the same number may be someone else's in the other protocol.
 const ONE = { probeOtherProtocol: false } as const;
+
+afterAll(removeServerFolders);
 
 afterEach(async () => {
   // Last in, first out: a client goes before the server it is connected to.
@@ -117,6 +120,19 @@ describe.runIf(linux)('diagnosePort, with real sockets', () => {
     expect(probe(null)).toMatchObject({ ok: false, code: 'EADDRINUSE' });
     expect(d.bindableBy.udp).toBeNull();
     if (d.ipv6Available) expect(d.findings.find((f) => f.kind === 'partial')?.message).toContain('[::1]');
+    // Started by this test, not by a supervisor: a kill would free it for good.
+    expect(d.restarts).toEqual([]);
+    expect(d.findings.some((f) => f.kind === 'restarts')).toBe(false);
+  });
+
+  it('says who would start the holder again, and what stops both, right after naming it', async () => {
+    const { watcher, server } = await spawnWatchedServer();
+    const d = await diagnosePort(server.port, ONE);
+    const stop = `porthole kill pid:${watcher.pid} --tree`;
+    expect(d.restarts).toMatchObject([{ kind: 'watcher', pid: watcher.pid, pids: [server.pid], stop }]);
+    expect(d.findings.map((f) => f.kind).slice(0, 2)).toEqual(['held', 'restarts']);
+    expect(d.findings[1]).toMatchObject({ severity: 'warning', pids: [server.pid] });
+    expect(d.findings[1]!.message).toBe(`node --watch (pid ${watcher.pid}) starts node (pid ${server.pid}) again when a file changes. To stop both: ${stop}`);
   });
 
   it('names the pid that holds a UDP port', async () => {

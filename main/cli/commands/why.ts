@@ -28,7 +28,7 @@ export function describeDiagnosis(d: Diagnosis, style: Style): string[] {
   // The next thing a developer types, when there is a process to stop.
   if (!d.bindable && d.findings.some((f) => f.kind === 'held')) {
     const owners = new Map(d.holders.flatMap((h) => h.pids.map((pid, i) => [pid, { pid, name: h.names[i] ?? '' }] as const)));
-    lines.push(...freeItLines(d.port, [...owners.values()], style));
+    lines.push(...freeItLines(d.port, [...owners.values()], style, d.restarts));
   }
   return lines;
 }

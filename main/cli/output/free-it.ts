@@ -1,5 +1,6 @@
-// The line that ends an answer about a held port: the command that frees it, or, for an owner the
-// OS cannot do without (Windows' System on :80, svchost.exe), what `kill` would say instead.
+// The line that ends an answer about a held port: the command that frees it. For an owner the OS
+// cannot do without (Windows' System on :80, svchost.exe), what `kill` would say instead; for one a
+// supervisor would start again (when the answer knows it), the supervisor's own stop command.
 import { criticalRefusal } from '../../core/kill-critical.js';
 import type { Style } from './style.js';
 
@@ -9,9 +10,18 @@ export interface PortOwner {
   exe?: string | null;
 }
 
-export function freeItLines(port: number, owners: readonly PortOwner[], style: Style, platform: NodeJS.Platform = process.platform): string[] {
+export interface Restart {
+  pids: readonly number[];
+  stop: string;
+}
+
+export function freeItLines(port: number, owners: readonly PortOwner[], style: Style, restarts: readonly Restart[] = [], platform: NodeJS.Platform = process.platform): string[] {
   const refused = owners.flatMap((o) => criticalRefusal(platform, o.pid, { name: o.name, exe: o.exe }) ?? []);
   const lines = refused.map((r) => style.yellow(r.message));
-  if (refused.length < owners.length) lines.push(style.dim(`Free it: porthole kill ${port}`));
+  const rest = owners.filter((o) => !refused.some((r) => r.pid === o.pid));
+  const stops = [...new Set(restarts.filter((r) => r.pids.some((pid) => rest.some((o) => o.pid === pid))).map((r) => r.stop))];
+  const unsupervised = rest.filter((o) => !restarts.some((r) => r.pids.includes(o.pid)));
+  for (const stop of stops) lines.push(style.dim(`Free it: ${stop}`));
+  if (unsupervised.length > 0) lines.push(style.dim(`Free it: porthole kill ${port}`));
   return lines;
 }
