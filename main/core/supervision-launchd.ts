@@ -2,6 +2,7 @@
 // makes the job homebrew.mxcl.postgresql@16) and, with KeepAlive, starts them again the moment they
 // exit. `launchctl list` names the job that runs a pid, without root, for the user's own domain.
 // Pure: supervision-lookup.ts runs the command.
+import type { ServiceJob } from './supervision.js';
 
 export interface LaunchdJob {
   /** null for a job that is loaded but not running ("-"). */
@@ -23,7 +24,6 @@ export function parseLaunchctlList(text: string): LaunchdJob[] {
   return jobs;
 }
 
-import type { ServiceJob } from './supervision.js';
 
 /** The running jobs that are services, for findSupervision. */
 export function launchdServiceJobs(jobs: readonly LaunchdJob[]): ServiceJob[] {

@@ -18,8 +18,8 @@ const twoDigits = (n: number): string => String(n).padStart(2, '0');
 
 /**
  * "2026-11-21 09:05:03" in local time. Hand-built rather than toLocaleString: the first Intl call of
- * a process loads ICU's locale data (~18 ms here), which is most of what `porthole PORT` costs on
- * top of Node's own start. One fixed, sortable shape also reads the same on every machine.
+ * a process loads ICU's locale data (~18 ms here, a third of what `porthole PORT` took on top of
+ * Node's own start). One fixed, sortable shape also reads the same on every machine.
  */
 export function localDateTime(epochMs: number): string {
   const d = new Date(epochMs);
