@@ -1,41 +1,26 @@
 // Gathers what supervision.ts needs about a process from the OS: its ancestors' names and command
 // lines; on Linux its cgroup and the few environment variables supervisors leave behind; on macOS
-// the launchd jobs of the caller's domain; on Windows the services the chain runs as.
+// the launchd jobs of the caller's domain. Windows: supervision-lookup-win32.ts.
 import type { IdentityBackend } from './identity-types.js';
 import { runCommand, type Run } from './collect/run.js';
-import { splitWindowsCommandLine, type WinProcessRow } from './collect/parse/tasklist.js';
-import { ancestorsInTable, ancestorsOf } from './identity.js';
+import { ancestorsOf } from './identity.js';
 import { readCgroup, readEnvironKeys } from './procfs.js';
 import { createProcessDescriber } from './processes.js';
-import { listWin32Processes, runPowerShell } from './processes-win32.js';
 import { findSupervision, SUPERVISOR_ENV_KEYS, supervisionText, type PlannedSupervision, type ProcessFacts, type Supervision } from './supervision.js';
 import { launchdServiceJobs, parseLaunchctlList, type LaunchdJob } from './supervision-launchd.js';
-import { parseServiceLines, windowsServiceJobs, windowsServicesScript, type WindowsService } from './supervision-windows.js';
 
 /** Deep enough for watcher -> npm -> sh -> node; supervisors sit close to what they run. */
 const MAX_ANCESTORS = 12;
-
-/** How long one Windows process listing answers for (see supervisionReader). */
-const LISTING_REUSE_MS = 2000;
 
 export type SupervisionReader = (pid: number) => Promise<Supervision | null>;
 
 /** `run`: how commands start (PowerShell, launchctl); tests of other OSes pass their own. */
 export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBackend, run: Run = runCommand): SupervisionReader {
   if (platform === 'win32') {
-    // A plan asks once per target, moments apart: one listing (a PowerShell start) serves them all.
-    let listing: { at: number; rows: Promise<Map<number, WinProcessRow>> } | undefined;
-    const processes = () => {
-      if (!listing || Date.now() - listing.at > LISTING_REUSE_MS) {
-        const rows = listWin32Processes(null, { run });
-        listing = { at: Date.now(), rows };
-        rows.catch(() => {
-          if (listing?.rows === rows) listing = undefined; // the next plan tries again
-        });
-      }
-      return listing.rows;
-    };
-    return (pid) => windowsSupervision(pid, processes, run);
+    // Loaded on first use: the Windows side needs zod and PowerShell, and `porthole PORT` on
+    // Linux or macOS should load neither.
+    let reader: Promise<SupervisionReader> | undefined;
+    return async (pid) => (await (reader ??= import('./supervision-lookup-win32.js').then((m) => m.windowsSupervisionReader(run, MAX_ANCESTORS))))(pid);
   }
   const describer = createProcessDescriber(platform);
   return async (pid) => {
@@ -64,40 +49,6 @@ async function launchdJobs(run: Run): Promise<LaunchdJob[]> {
   } catch {
     return [];
   }
-}
-
-/**
- * Windows: one PowerShell start lists every process with its parent and command line (a walk of
- * reads would start one per level); a second asks Win32_Service, only when the chain reaches a
- * process the service manager started.
- */
-async function windowsSupervision(pid: number, processes: () => Promise<Map<number, WinProcessRow>>, run: Run): Promise<Supervision | null> {
-  const rows = await processes();
-  const table = [...rows.values()].map((r) => ({ pid: r.pid, ppid: r.ppid ?? 0, startTime: r.startTime }));
-  // System (4) and Idle (0) sit above everything: never the supervisor to name.
-  const chain = ancestorsInTable(pid, table).filter((p) => p > 4).slice(0, MAX_ANCESTORS);
-  const facts = (p: number): ProcessFacts | undefined => {
-    const row = rows.get(p);
-    if (!row) return undefined;
-    const argv = row.command === null ? null : splitWindowsCommandLine(row.command);
-    // Matchers look for "...\nodemon.js server.js": the quotes Windows keeps around paths are noise.
-    return { pid: p, name: row.name, exe: row.exe, command: argv ? argv.join(' ') : null, argv, cwd: null };
-  };
-  const self = facts(pid);
-  if (!self) return null;
-  const serviceHosted = [pid, ...chain].filter((p) => rows.get(rows.get(p)?.ppid ?? -1)?.name.toLowerCase() === 'services.exe');
-  let services: WindowsService[] = [];
-  if (serviceHosted.length > 0) {
-    services = parseServiceLines((await runPowerShell(windowsServicesScript(serviceHosted), { timeoutMs: 20_000, run })).stdout);
-  }
-  return findSupervision({
-    process: self,
-    ancestors: chain.map(facts).filter((p): p is ProcessFacts => p !== undefined),
-    cgroup: null,
-    env: new Map(),
-    elevated: false,
-    serviceJobs: windowsServiceJobs(services),
-  });
 }
 
 /**

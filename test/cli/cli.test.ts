@@ -3,6 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
+import path from 'node:path';
 import { spawnLab } from '../core/socket-lab.js';
 import { leaveTimeWait } from '../core/time-wait.js';
 import { adopt, cleanup, freePort, isRunning, spawnHelper } from '../core/spawned.js';
@@ -19,6 +20,8 @@ afterEach(async () => {
 
 
 describe('porthole PORT', () => {
+  afterAll(removeServerFolders);
+
   it('names the holder with pid, full name, command and cwd, and exits 0', async () => {
     const s = await spawnHelper({ host: '127.0.0.1' });
     const r = await runCli([String(s.port), '--json']);
@@ -45,6 +48,27 @@ describe('porthole PORT', () => {
     expect(r.stdout).toContain(`porthole kill ${s.port}`);
     const owner = JsonPortAnswer.parse(JSON.parse((await runCli([String(s.port), '--json'])).stdout)).processes.find((p) => p.pid === s.pid)!;
     expect(r.stdout).toContain(`started ${localDateTime(Date.parse(owner.startTime!))} (`);
+  });
+
+  it('says who would start the holder again, and ends with what stops both', async () => {
+    const { watcher, server } = await spawnWatchedServer();
+    const r = await runCli([String(server.port)]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    const stop = `porthole kill pid:${watcher.pid} --tree`;
+    expect(lines.at(-2)).toBe(`node --watch (pid ${watcher.pid}) starts node (pid ${server.pid}) again when a file changes. To stop both: ${stop}`);
+    expect(lines.at(-1)).toBe(`Free it: ${stop}`);
+    // The JSON shape is the same on every OS, so it leaves this out (`why --json` has it).
+    expect(JSON.parse((await runCli([String(server.port), '--json'])).stdout)).not.toHaveProperty('restarts');
+  });
+
+  it('loads nothing from node_modules to answer, as text or JSON, nor does why', async () => {
+    const s = await spawnHelper({ host: '127.0.0.1' });
+    const env = { NODE_OPTIONS: `--require ${path.resolve('test/cli/report-loaded-modules.cjs')}` };
+    for (const args of [[String(s.port)], [String(s.port), '--json'], ['why', String(s.port)]]) {
+      const r = await runCli(args, { env });
+      expect(r.stderr, args.join(' ')).toContain('node_modules loaded: []');
+    }
   });
 
   it('exits 1 and says so when the port is free', async () => {

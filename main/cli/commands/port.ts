@@ -1,5 +1,8 @@
 // `porthole 3000`: who holds the port, on every protocol and family. Exit 0 held, 1 free.
 import { Engine } from '../../core/engine.js';
+import { platformIdentity } from '../../core/identity.js';
+import type { PlannedSupervision } from '../../core/supervision.js';
+import { superviseAll, supervisionReader } from '../../core/supervision-lookup.js';
 import type { ProcessInfo, Snapshot, Socket } from '../../core/model.js';
 import { printJson, printWarnings, type CliIO } from '../io.js';
 import { jsonSnapshot } from '../output/json.js';
@@ -20,13 +23,31 @@ export async function runPort(options: { port: number; json: boolean }, io: CliI
   if (options.json) {
     printJson(io, { port: options.port, held, ...jsonSnapshot(snapshot, sockets) });
   } else {
-    io.out(describePort(options.port, snapshot, sockets, io.style).join('\n'));
+    const restarts = await restartsOf(ownersOf(snapshot, sockets));
+    io.out(describePort(options.port, snapshot, sockets, io.style, restarts).join('\n'));
     printWarnings(io, snapshot.issues.warnings);
   }
   return held ? 0 : 1;
 }
 
-export function describePort(port: number, snapshot: Snapshot, sockets: Socket[], style: Style): string[] {
+/**
+ * Who would start the owners again, for the text answer. Not on Windows, where finding out starts
+ * PowerShell (a second or more): `porthole kill` and `why` say it there. Not in --json either, whose
+ * shape is the same everywhere; `why --json` has it as `restarts`.
+ */
+async function restartsOf(owners: ProcessInfo[]): Promise<PlannedSupervision[]> {
+  if (owners.length === 0 || process.platform === 'win32') return [];
+  return superviseAll(owners, supervisionReader(process.platform, platformIdentity()));
+}
+
+/** The processes holding the port's sockets, as the snapshot describes them. */
+function ownersOf(snapshot: Snapshot, sockets: Socket[]): ProcessInfo[] {
+  return ownerPidsOf(sockets).flatMap((pid) => snapshot.processes.get(pid) ?? []);
+}
+
+const ownerPidsOf = (sockets: Socket[]): number[] => [...new Set(sockets.flatMap((s) => s.pids))];
+
+export function describePort(port: number, snapshot: Snapshot, sockets: Socket[], style: Style, restarts: readonly PlannedSupervision[] = []): string[] {
   const lingering = sockets.filter((s) => s.state === 'TIME_WAIT').length;
   if (!isHeld(sockets)) {
     const note =
@@ -36,8 +57,8 @@ export function describePort(port: number, snapshot: Snapshot, sockets: Socket[]
     return [`${style.green(`:${port} is free.`)}${note}`];
   }
   const lines: string[] = [];
-  const ownerPids = [...new Set(sockets.flatMap((s) => s.pids))];
-  const owners = ownerPids.map((pid) => snapshot.processes.get(pid)).filter((p): p is ProcessInfo => !!p);
+  const ownerPids = ownerPidsOf(sockets);
+  const owners = ownersOf(snapshot, sockets);
   const names = ownerPids.map((pid) => `${snapshot.processes.get(pid)?.name ?? 'unknown'} (pid ${pid})`);
   const hidden = sockets.filter((s) => s.owner === 'hidden');
   const holder = names.length > 0 ? names.join(', ') : hidden.length > 0 ? 'a process the OS hides from us' : 'no process (kernel-only sockets)';
@@ -58,7 +79,8 @@ export function describePort(port: number, snapshot: Snapshot, sockets: Socket[]
   for (const p of owners) lines.push(...processLines(p, style));
   for (const s of hidden.slice(0, 1)) lines.push(style.yellow(`  ${s.hiddenReason ?? 'The owner is hidden.'}`));
   for (const c of snapshot.conflicts) lines.push(conflictLine(c, style));
-  lines.push(...freeItLines(port, owners, style));
+  for (const r of restarts) lines.push(style.yellow(`${r.text} ${r.stop}`));
+  lines.push(...freeItLines(port, owners, style, restarts));
   return lines;
 }
 
