@@ -4,7 +4,7 @@
 import type { IdentityBackend } from './identity-types.js';
 import { runCommand, type Run } from './collect/run.js';
 import { ancestorsOf } from './identity.js';
-import { readCgroup, readEnvironKeys } from './procfs.js';
+import { readCgroup, readEnvironKeys, readProcStat } from './procfs.js';
 import { createProcessDescriber } from './processes.js';
 import { findSupervision, SUPERVISOR_ENV_KEYS, supervisionText, type PlannedSupervision, type ProcessFacts, type Supervision } from './supervision.js';
 import { launchdServiceJobs, parseLaunchctlList, type LaunchdJob } from './supervision-launchd.js';
@@ -25,7 +25,8 @@ export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBa
   const describer = createProcessDescriber(platform);
   return async (pid) => {
     // pid 1 is init (or a container's entry point): never the supervisor to name.
-    const chain = (await ancestorsOf(pid, backend)).filter((p) => p !== 1).slice(0, MAX_ANCESTORS);
+    const ancestors = platform === 'linux' ? procAncestors(pid) : await ancestorsOf(pid, backend);
+    const chain = ancestors.filter((p) => p !== 1).slice(0, MAX_ANCESTORS);
     const described = await describer.describe([pid, ...chain], new Map());
     const facts = (p: number): ProcessFacts | undefined => described.get(p);
     const self = facts(pid);
@@ -40,6 +41,23 @@ export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBa
       serviceJobs: platform === 'darwin' ? launchdServiceJobs(await launchdJobs(run)) : [],
     });
   };
+}
+
+/**
+ * Linux: the parent chain straight from /proc/PID/stat, read synchronously. A handful of tiny reads,
+ * where async reads' thread-pool round trips cost `porthole 3000` 20 ms and more on a busy machine.
+ * A ppid is always a process (never a thread) and the kernel updates it when a parent dies.
+ */
+function procAncestors(pid: number): number[] {
+  const out: number[] = [];
+  const seen = new Set<number>([pid]);
+  let stat = readProcStat(pid);
+  while (stat && stat.ppid > 0 && !seen.has(stat.ppid) && out.length <= MAX_ANCESTORS) {
+    out.push(stat.ppid);
+    seen.add(stat.ppid);
+    stat = readProcStat(stat.ppid);
+  }
+  return out;
 }
 
 /** The caller's launchd jobs; none when launchctl fails (the plan is advice either way). */
