@@ -93,6 +93,21 @@ describe('other OS parsers', () => {
     expect(ancestorsInTable(41, table)).toEqual([]);
   });
 
+  it('never throws on garbage or truncated output, and keeps only well-formed rows', () => {
+    const ps = '  123     1 Ss   Mon Jan  1 12:00:00 2024 /usr/sbin/sshd\n  456   123 S    Tue Feb 13 09:05:03 2024 /usr/local/bin/node\n';
+    const cim = '4|0|||System\r\n812|640|1700000000001||lsass.exe\r\n1200|600|1700000000123|C:\\app\\app.exe|app.exe\r\n';
+    fc.assert(
+      fc.property(fc.string(), fc.nat(), (noise, cut) => {
+        for (const rows of [parsePsLines(noise), parsePsLines(ps.slice(0, cut % (ps.length + 1)) + noise)]) {
+          for (const r of rows) expect(Number.isInteger(r.pid) && Number.isInteger(r.ppid) && Number.isFinite(r.startTime)).toBe(true);
+        }
+        for (const rows of [parseCimLines(noise), parseCimLines(cim.slice(0, cut % (cim.length + 1)) + noise)]) {
+          for (const r of rows) expect(Number.isInteger(r.pid) && (r.exe === null || !r.exe.includes('|'))).toBe(true);
+        }
+      }),
+    );
+  });
+
   it('drops stale ppids: a "child" older than its parent', async () => {
     const backend: IdentityBackend = {
       read: async () => null,
