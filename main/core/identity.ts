@@ -54,12 +54,21 @@ export async function ancestorsOf(pid: number, backend: IdentityBackend = platfo
 /** ancestorsOf, walked in one snapshot of the process table, with the same stale-ppid rule. */
 export function ancestorsInTable(pid: number, table: readonly ProcessLink[]): number[] {
   const byPid = new Map(table.map((p) => [p.pid, p]));
+  return walkAncestors(pid, (p) => byPid.get(p));
+}
+
+/**
+ * Parent, grandparent, ... from a synchronous `linkOf` (a table, or /proc read directly), nearest
+ * first, at most `max`. Stops at a loop, at pid 0, and before a "parent" younger than its child (a
+ * stale ppid whose number was reused); an unreadable parent is still named, then the walk ends.
+ */
+export function walkAncestors(pid: number, linkOf: (pid: number) => Omit<ProcessLink, 'pid'> | undefined, max = Infinity): number[] {
   const out: number[] = [];
   const seen = new Set<number>([pid]);
-  let current = byPid.get(pid);
-  while (current && current.ppid > 0 && !seen.has(current.ppid)) {
+  let current = linkOf(pid);
+  while (current && current.ppid > 0 && !seen.has(current.ppid) && out.length < max) {
     const parent = current.ppid;
-    const next = byPid.get(parent);
+    const next = linkOf(parent);
     if (next && next.startTime !== null && current.startTime !== null && next.startTime > current.startTime) break;
     out.push(parent);
     seen.add(parent);

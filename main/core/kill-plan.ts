@@ -102,7 +102,6 @@ export async function planKill(target: KillTarget, options: PlanOptions = {}): P
   return finish(parentsFirst(candidates), checks);
 }
 
-
 /**
  * Full names for the pids the plan mentions that the socket view did not name (a pid target with no
  * sockets, init, Porthole's own shell): "bash (pid 812) started Porthole", not "unknown (pid 812)".

@@ -197,7 +197,6 @@ async function withNewChildren(plan: KillPlan, deps: KillDeps, steps: KillStep[]
   return parentsFirst(all);
 }
 
-
 function summarize(results: KillResult[], ports: KillReport['ports'], aborted: boolean): string {
   const parts: string[] = [];
   if (aborted) parts.push('Cancelled.');

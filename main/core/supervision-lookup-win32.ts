@@ -6,24 +6,12 @@ import { splitWindowsCommandLine, type WinProcessRow } from './collect/parse/tas
 import { ancestorsInTable } from './identity.js';
 import { listWin32Processes, runPowerShell } from './processes-win32.js';
 import { findSupervision, type ProcessFacts, type Supervision } from './supervision.js';
-import type { SupervisionReader } from './supervision-lookup.js';
+import { LISTING_REUSE_MS, type SupervisionReader } from './supervision-lookup.js';
+import { reusedFor } from './reuse-briefly.js';
 import { parseServiceLines, windowsServiceJobs, windowsServicesScript, type WindowsService } from './supervision-windows.js';
 
-/** How long one process listing answers for: a plan asks once per target, moments apart. */
-const LISTING_REUSE_MS = 2000;
-
 export function windowsSupervisionReader(run: Run, maxAncestors: number): SupervisionReader {
-  let listing: { at: number; rows: Promise<Map<number, WinProcessRow>> } | undefined;
-  const processes = () => {
-    if (!listing || Date.now() - listing.at > LISTING_REUSE_MS) {
-      const rows = listWin32Processes(null, { run });
-      listing = { at: Date.now(), rows };
-      rows.catch(() => {
-        if (listing?.rows === rows) listing = undefined; // the next plan tries again
-      });
-    }
-    return listing.rows;
-  };
+  const processes = reusedFor(LISTING_REUSE_MS, () => listWin32Processes(null, { run }));
   return (pid) => windowsSupervision(pid, processes, run, maxAncestors);
 }
 

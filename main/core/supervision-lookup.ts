@@ -3,14 +3,18 @@
 // the launchd jobs of the caller's domain. Windows: supervision-lookup-win32.ts.
 import type { IdentityBackend } from './identity-types.js';
 import { runCommand, type Run } from './collect/run.js';
-import { ancestorsOf } from './identity.js';
+import { ancestorsOf, walkAncestors } from './identity.js';
 import { readCgroup, readEnvironKeys, readProcStat } from './procfs.js';
 import { createProcessDescriber } from './processes.js';
 import { findSupervision, SUPERVISOR_ENV_KEYS, supervisionText, type PlannedSupervision, type ProcessFacts, type Supervision } from './supervision.js';
+import { reusedFor } from './reuse-briefly.js';
 import { launchdServiceJobs, parseLaunchctlList, type LaunchdJob } from './supervision-launchd.js';
 
 /** Deep enough for watcher -> npm -> sh -> node; supervisors sit close to what they run. */
 const MAX_ANCESTORS = 12;
+
+/** How long one listing of processes or jobs answers for: a plan asks once per target, moments apart. */
+export const LISTING_REUSE_MS = 2000;
 
 export type SupervisionReader = (pid: number) => Promise<Supervision | null>;
 
@@ -23,6 +27,7 @@ export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBa
     return async (pid) => (await (reader ??= import('./supervision-lookup-win32.js').then((m) => m.windowsSupervisionReader(run, MAX_ANCESTORS))))(pid);
   }
   const describer = createProcessDescriber(platform);
+  const jobs = reusedFor(LISTING_REUSE_MS, () => launchdJobs(run));
   return async (pid) => {
     // pid 1 is init (or a container's entry point): never the supervisor to name.
     const ancestors = platform === 'linux' ? procAncestors(pid) : await ancestorsOf(pid, backend);
@@ -38,7 +43,7 @@ export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBa
       cgroup: linux ? readCgroup(pid) : null,
       env: linux ? readEnvironKeys(pid, SUPERVISOR_ENV_KEYS) : new Map(),
       elevated: process.getuid?.() === 0,
-      serviceJobs: platform === 'darwin' ? launchdServiceJobs(await launchdJobs(run)) : [],
+      serviceJobs: platform === 'darwin' ? launchdServiceJobs(await jobs()) : [],
     });
   };
 }
@@ -46,18 +51,16 @@ export function supervisionReader(platform: NodeJS.Platform, backend: IdentityBa
 /**
  * Linux: the parent chain straight from /proc/PID/stat, read synchronously. A handful of tiny reads,
  * where async reads' thread-pool round trips cost `porthole 3000` 20 ms and more on a busy machine.
- * A ppid is always a process (never a thread) and the kernel updates it when a parent dies.
  */
 function procAncestors(pid: number): number[] {
-  const out: number[] = [];
-  const seen = new Set<number>([pid]);
-  let stat = readProcStat(pid);
-  while (stat && stat.ppid > 0 && !seen.has(stat.ppid) && out.length <= MAX_ANCESTORS) {
-    out.push(stat.ppid);
-    seen.add(stat.ppid);
-    stat = readProcStat(stat.ppid);
-  }
-  return out;
+  return walkAncestors(
+    pid,
+    (p) => {
+      const stat = readProcStat(p);
+      return stat ? { ppid: stat.ppid, startTime: stat.startTicks } : undefined;
+    },
+    MAX_ANCESTORS + 1,
+  );
 }
 
 /** The caller's launchd jobs; none when launchctl fails (the plan is advice either way). */
