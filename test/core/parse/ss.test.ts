@@ -174,6 +174,12 @@ describe('parseSs on forms this sandbox cannot produce (hand-written)', () => {
     expect(findOne(out, { localPort: 8080 })).toMatchObject({ family: 6, localAddress: 'fe80::a00:27ff:fe4e:66a1%eth0', state: 'LISTEN', uid: 1000 });
   });
 
+  it('never takes a wildcard with a device ("*%eth0:5", found by fuzzing) for a peer', () => {
+    const parsed = parseSs('tcp ESTAB 0 0 0.0.0.0:80 *%eth0:5');
+    expect(parsed.sockets.every((s) => s.remoteAddress === null && s.remotePort === null)).toBe(true);
+    expectWellFormed(parsed);
+  });
+
   it('reads keepalive and retransmit timers, uid:, and remote states', () => {
     expect(findOne(out, { localPort: 22, state: 'ESTABLISHED' })).toMatchObject({ remoteAddress: '192.168.1.5', remotePort: 51234, inode: 41234, uid: 0 });
     expect(findOne(out, { localPort: 51000 })).toMatchObject({ remoteAddress: '140.82.112.3', remotePort: 443, uid: 1000, inode: 52311 });

@@ -265,8 +265,9 @@ function fromFields(
     if (!oldIPv4) v6Only ??= false;
   }
   const family = familyOf(localAddress);
-  // Listeners and unconnected UDP print their peer as "0.0.0.0:*", "[::]:*" or "*:*".
-  const hasPeer = peer.address !== '*' && peer.port !== null;
+  // Listeners and unconnected UDP print their peer as "0.0.0.0:*", "[::]:*" or "*:*". A wildcard
+  // is never a peer, with a device ("*%eth0") or without.
+  const hasPeer = peer.address !== '*' && !peer.address.startsWith('*%') && peer.port !== null;
   const remoteAddress = hasPeer ? peer.address : null;
   const remotePort = hasPeer ? peer.port : null;
   if (protocol === 'udp' && state === 'ESTABLISHED' && remoteAddress === null) return undefined;
