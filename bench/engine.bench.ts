@@ -183,6 +183,8 @@ async function main(): Promise<void> {
         log(`- host event loop, ${el.churn * 100}% churn/s: max ${el.maxMs.toFixed(1)} ms, p99 ${el.p99Ms.toFixed(1)} ms, mean ${el.meanMs.toFixed(2)} ms; max ${el.maxInclStartupMs.toFixed(1)} ms from start-up through the first snapshot (after ${fmt(loop.firstSnapshotMs)} ms)`);
         log(`- control, host paused (the machine's own scheduling noise): max ${loop.control.maxMs.toFixed(1)} ms, p99 ${loop.control.p99Ms.toFixed(1)} ms over ${loop.control.seconds} s`);
         log(`- the host's own work per worker message (${loop.handler.messages} messages, start-up included; deserialisation not included): max ${loop.handler.maxMs.toFixed(1)} ms, p99 ${loop.handler.p99Ms.toFixed(1)} ms`);
+        const m = loop.mirror;
+        log(`- the host's snapshot mirror, ${m.deltas} deltas of ${m.changesPerDelta} changes on ${m.sockets.toLocaleString('en')} sockets: apply max ${m.applyMaxMs.toFixed(1)} ms, p99 ${m.applyP99Ms.toFixed(1)} ms; read whole after them ${m.readMs.toFixed(1)} ms; a full rebuild per delta (applyDelta) ${m.rebuildMs.toFixed(1)} ms`);
         if (loop.errors.length) log(`  errors: ${loop.errors.join('; ')}`);
       }
     }

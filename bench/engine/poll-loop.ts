@@ -8,6 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MonitorHost } from '../../main/core/worker/monitor-host.js';
 import type { LoadGenerator } from '../load.js';
 import { percentile, sleep } from './format.js';
+import { mirrorCost, type MirrorCost } from './mirror-cost.js';
 import { childrenCpuTicks, liveChildrenCpuTicks, selfCpuMs, TICK_MS } from './measure.js';
 
 export interface CpuWindow {
@@ -27,6 +28,8 @@ export interface LoopResult {
   control: { seconds: number; maxMs: number; p99Ms: number };
   /** The host's own work per worker message (mirror, reassembly, subscribers), deserialisation aside. */
   handler: { messages: number; maxMs: number; p99Ms: number };
+  /** The host's snapshot mirror over 300 deltas of this churn, on the snapshot it ended with. */
+  mirror: MirrorCost;
   errors: string[];
 }
 
@@ -88,7 +91,9 @@ export async function pollLoop(load: LoadGenerator, seconds: number, churn: numb
     control.enable();
     await sleep(Math.max(3, seconds / 2) * 1000);
     control.disable();
+    const mirror = mirrorCost(host.snapshot, 300, churn);
     return {
+      mirror,
       control: { seconds: Math.max(3, seconds / 2), maxMs: control.max / 1e6, p99Ms: control.percentile(99) / 1e6 },
       handler: { messages: handlerMs.length, maxMs: Math.max(0, ...handlerMs), p99Ms: percentile(handlerMs, 99) },
       firstSnapshotMs,

@@ -34,6 +34,8 @@ export class Monitor {
   private running = false;
   private paused = false;
   private inFlight: Promise<void> | undefined;
+  /** The poll promised to pollNow callers who asked while another was under way. */
+  private queued: Promise<void> | undefined;
   private failures = 0;
   /** Bumped by pause() and stop(): a poll that started before it publishes nothing. */
   private epoch = 0;
@@ -99,8 +101,24 @@ export class Monitor {
     if (this.running && !this.paused && !this.inFlight) this.schedule(this.intervalMs);
   }
 
-  /** Poll once now (or join the poll under way). Resolves when its events have been published. */
+  /**
+   * Poll now, and resolve when that poll's events have been published. A poll already under way
+   * may have read the OS before this call (a kill plan or a test would then miss what just
+   * changed), so one more runs after it; callers that ask meanwhile share that one.
+   */
   pollNow(): Promise<void> {
+    if (!this.inFlight) return this.run();
+    const next = () => {
+      this.queued = undefined;
+      return this.inFlight ?? this.run();
+    };
+    this.queued ??= this.inFlight.then(next, next);
+    return this.queued;
+  }
+
+  /** Start a poll, or join the one under way: what the timer does. */
+  private run(): Promise<void> {
+    clearTimeout(this.timer);
     this.inFlight ??= this.poll().finally(() => {
       this.inFlight = undefined;
       // A poll dropped by pause() (resumed since) still owes the subscribers one: do it now.
@@ -111,7 +129,7 @@ export class Monitor {
 
   private schedule(delay: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pollNow(), delay);
+    this.timer = setTimeout(() => void this.run(), delay);
   }
 
   private nextDelay(): number {

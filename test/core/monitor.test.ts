@@ -231,18 +231,37 @@ describe('Monitor', () => {
     expect(source.calls).toHaveLength(2);
   });
 
-  it('never runs two polls at once: a slow poll delays the next, and pollNow joins the one under way', async () => {
+  it('never runs two polls at once: a slow poll delays the next', async () => {
     // Each poll takes 2.5 s, longer than the 1 s interval.
     const slow = () => new Promise<Snapshot>((resolve) => setTimeout(() => resolve(S1), 2500));
     const source = new ScriptedSource([slow]);
-    const { m } = start(source);
-    await vi.advanceTimersByTimeAsync(0);
-    const joined = [m.pollNow(), m.pollNow()];
-    expect(joined[0]).toBe(joined[1]);
+    start(source);
     await vi.advanceTimersByTimeAsync(20_000);
     expect(source.maxActive).toBe(1);
     // Start, +2.5 s of work, +1 s of rest, and so on.
     expect(source.calls.map((t) => t - 1_000_000)).toEqual([0, 3500, 7000, 10500, 14000, 17500]);
+  });
+
+  it('pollNow during a poll waits for one that starts after the call, shared by everyone who asked meanwhile', async () => {
+    // The poll under way may have read the OS before the caller's change (a server it just started).
+    const slow = () => new Promise<Snapshot>((resolve) => setTimeout(() => resolve(S1), 2500));
+    const source = new ScriptedSource([slow]);
+    const { m } = start(source);
+    await vi.advanceTimersByTimeAsync(1000);
+    let settled = 0;
+    const asked = [m.pollNow(), m.pollNow()];
+    expect(asked[0]).toBe(asked[1]);
+    for (const p of asked) void p.then(() => settled++);
+    await vi.advanceTimersByTimeAsync(1500);
+    // The first poll has ended; the callers' own poll has just started, not ended.
+    expect(source.calls.map((t) => t - 1_000_000)).toEqual([0, 2500]);
+    expect(settled).toBe(0);
+    await vi.advanceTimersByTimeAsync(2500);
+    expect(settled).toBe(2);
+    // Then the interval goes on from the end of that poll, still one at a time.
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(source.maxActive).toBe(1);
+    expect(source.calls.map((t) => t - 1_000_000)).toEqual([0, 2500, 6000, 9500, 13000]);
   });
 
   it('stops for good on stop(), and clamps the interval', async () => {

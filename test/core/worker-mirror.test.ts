@@ -1,5 +1,6 @@
-// SnapshotMirror folds deltas into one and applies it when read. Whatever the reads in between,
-// what it holds must be what the worker holds: the same rows (by key), processes and conflicts.
+// SnapshotMirror keeps the rows by key and applies each delta to them alone. Whatever the reads in
+// between, what it holds must be what the worker holds: the same rows (by key), processes and
+// conflicts; and however many deltas come, none of them walks the whole table.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffSnapshots } from '../../main/core/diff.js';
@@ -68,5 +69,33 @@ describe('SnapshotMirror', () => {
     mirror.apply(delta);
     const current = mirror.current!;
     for (const s of current.sockets.slice(1)) expect(first.sockets).toContain(s);
+  });
+
+  it('applies a delta to its own rows: hours of churn never walk the table again', () => {
+    // The table it was reset to, with every read of a row's key counted.
+    let keyReads = 0;
+    const rows = Array.from({ length: 200 }, (_, i): Socket => {
+      const base = { protocol: 'tcp' as const, family: 4 as const, localAddress: '127.0.0.1', localPort: 3000, remoteAddress: '127.0.0.1', remotePort: 10_000 + i, inode: i + 1 };
+      const key = socketKey(base);
+      const row = { ...base, key, state: 'ESTABLISHED', uid: 0, v6Only: null, pids: [1], owner: 'known', service: null } satisfies Socket;
+      return Object.defineProperty(row, 'key', { enumerable: true, get: () => (keyReads++, key) });
+    });
+    const first: Snapshot = { takenAt: 0, collector: 'linux-ss', sockets: rows, processes: new Map(), conflicts: [], issues: { skippedLines: 0, warnings: [] }, elevated: true };
+    const mirror = new SnapshotMirror();
+    mirror.reset(first);
+    // 10,000 deltas: one connection closes, a new one opens, as under churn.
+    let previous = rows[0]!.key;
+    keyReads = 0;
+    for (let i = 1; i <= 10_000; i++) {
+      const base = { protocol: 'tcp' as const, family: 4 as const, localAddress: '127.0.0.1', localPort: 3000, remoteAddress: '127.0.0.1', remotePort: 20_000 + i, inode: 1000 + i };
+      const opened: Socket = { ...base, key: socketKey(base), state: 'ESTABLISHED', uid: 0, v6Only: null, pids: [1], owner: 'known', service: null };
+      mirror.apply({ takenAt: i, collector: 'linux-ss', added: [opened], changed: [], removed: [previous], processesUpserted: [], processesRemoved: [], issues: first.issues, elevated: true });
+      previous = opened.key;
+    }
+    // Each row of the first table was indexed once; no delta looked at it again.
+    expect(keyReads).toBeLessThanOrEqual(rows.length);
+    const current = mirror.current!;
+    expect(current.takenAt).toBe(10_000);
+    expect(current.sockets.map((s) => s.remotePort)).toEqual([...rows.slice(1).map((s) => s.remotePort), 30_000]);
   });
 });

@@ -2,8 +2,8 @@
 // never blocks the host's event loop, which is the Electron main process or `porthole serve`.
 //
 // MonitorHost has Monitor's API (subscribe, start, stop, pause, resume, setInterval, pollNow) and
-// keeps a mirror of the current snapshot, built from the worker's deltas with applyDelta (when it
-// is read: see mirror.ts), so a late subscriber gets a full snapshot first, then deltas, exactly as
+// keeps a mirror of the current snapshot, updated by each of the worker's deltas at the cost of its
+// own rows (see mirror.ts), so a late subscriber gets a full snapshot first, then deltas, exactly as
 // with Monitor. Sequence numbers are the host's own and keep increasing across worker restarts.
 //
 // If the worker dies (an uncaught error, or it exits), the host reports an 'error' event, starts a
