@@ -28,7 +28,7 @@ import { compareWithSs } from './engine/agreement.js';
 import { envInt, firstLine, fmt, log, sleep } from './engine/format.js';
 import { measureInterleaved, runChild, runChildKeep, type Measure } from './engine/measure.js';
 import { pollLoop, type LoopResult } from './engine/poll-loop.js';
-import { table, targets, type ScaleResult, type ScaleSpec } from './engine/report.js';
+import { stallText, table, targets, type ScaleResult, type ScaleSpec } from './engine/report.js';
 import { fdLimit, LoadGenerator } from './load.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -181,7 +181,8 @@ async function main(): Promise<void> {
         }
         const el = loop.eventLoop;
         log(`- host event loop, ${el.churn * 100}% churn/s: max ${el.maxMs.toFixed(1)} ms, p99 ${el.p99Ms.toFixed(1)} ms, mean ${el.meanMs.toFixed(2)} ms; max ${el.maxInclStartupMs.toFixed(1)} ms from start-up through the first snapshot (after ${fmt(loop.firstSnapshotMs)} ms)`);
-        log(`- control, host paused (the machine's own scheduling noise): max ${loop.control.maxMs.toFixed(1)} ms, p99 ${loop.control.p99Ms.toFixed(1)} ms over ${loop.control.seconds} s`);
+        log(`  longest stalls: ${loop.eventLoop.stalls.longest.slice(0, 3).map((s) => `${s.gapMs.toFixed(1)} ms (busy ${s.ranMs.toFixed(1)}, waiting for a CPU ${s.waitedMs.toFixed(1)})`).join(', ') || 'none over 5 ms'}; longest busy stretch ${loop.eventLoop.stalls.maxBusyMs.toFixed(1)} ms`);
+        log(`- control, host paused (the machine's own scheduling noise): max ${loop.control.maxMs.toFixed(1)} ms, p99 ${loop.control.p99Ms.toFixed(1)} ms over ${loop.control.seconds} s; longest stall ${stallText(loop.control.stalls)}`);
         log(`- the host's own work per worker message (${loop.handler.messages} messages, start-up included; deserialisation not included): max ${loop.handler.maxMs.toFixed(1)} ms, p99 ${loop.handler.p99Ms.toFixed(1)} ms`);
         const m = loop.mirror;
         log(`- the host's snapshot mirror, ${m.deltas} deltas of ${m.changesPerDelta} changes on ${m.sockets.toLocaleString('en')} sockets: apply max ${m.applyMaxMs.toFixed(1)} ms, p99 ${m.applyP99Ms.toFixed(1)} ms; read whole after them ${m.readMs.toFixed(1)} ms; a full rebuild per delta (applyDelta) ${m.rebuildMs.toFixed(1)} ms`);

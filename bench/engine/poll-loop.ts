@@ -4,11 +4,14 @@
 // CPU and event-loop delay are measured in separate windows: the delay histogram's 1 ms timer
 // costs ~3% of a core by itself, which would land in the CPU figure. The CPU also counts the
 // host's fork-server shell (alive, so not yet in cutime) with the `ss` runs it reaped.
+// Each stall of the loop is also split into time the thread was busy and time it waited for a
+// CPU (stalls.ts), in the loop window and in a control window as long with the host paused.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MonitorHost } from '../../main/core/worker/monitor-host.js';
 import type { LoadGenerator } from '../load.js';
 import { percentile, sleep } from './format.js';
 import { mirrorCost, type MirrorCost } from './mirror-cost.js';
+import { watchStalls, type StallReport } from './stalls.js';
 import { childrenCpuTicks, liveChildrenCpuTicks, selfCpuMs, TICK_MS } from './measure.js';
 
 export interface CpuWindow {
@@ -23,9 +26,9 @@ export interface LoopResult {
   firstSnapshotMs: number;
   snapshotSockets: number;
   windows: CpuWindow[];
-  eventLoop: { churn: number; seconds: number; maxMs: number; p99Ms: number; meanMs: number; maxInclStartupMs: number };
+  eventLoop: { churn: number; seconds: number; maxMs: number; p99Ms: number; meanMs: number; maxInclStartupMs: number; stalls: StallReport };
   /** The same histogram with the host paused: what the machine alone does to this event loop. */
-  control: { seconds: number; maxMs: number; p99Ms: number };
+  control: { seconds: number; maxMs: number; p99Ms: number; stalls: StallReport };
   /** The host's own work per worker message (mirror, reassembly, subscribers), deserialisation aside. */
   handler: { messages: number; maxMs: number; p99Ms: number };
   /** The host's snapshot mirror over 300 deltas of this churn, on the snapshot it ended with. */
@@ -83,18 +86,22 @@ export async function pollLoop(load: LoadGenerator, seconds: number, churn: numb
     const churned = await cpuWindow(churn);
     const window = monitorEventLoopDelay({ resolution: 1 });
     window.enable();
+    const stalls = watchStalls();
     await sleep(seconds * 1000);
+    const loopStalls = stalls.stop();
     window.disable();
     host.pause();
     await sleep(1500);
     const control = monitorEventLoopDelay({ resolution: 1 });
     control.enable();
-    await sleep(Math.max(3, seconds / 2) * 1000);
+    const controlWatch = watchStalls();
+    await sleep(seconds * 1000);
+    const controlStalls = controlWatch.stop();
     control.disable();
     const mirror = mirrorCost(host.snapshot, 300, churn);
     return {
       mirror,
-      control: { seconds: Math.max(3, seconds / 2), maxMs: control.max / 1e6, p99Ms: control.percentile(99) / 1e6 },
+      control: { seconds, maxMs: control.max / 1e6, p99Ms: control.percentile(99) / 1e6, stalls: controlStalls },
       handler: { messages: handlerMs.length, maxMs: Math.max(0, ...handlerMs), p99Ms: percentile(handlerMs, 99) },
       firstSnapshotMs,
       snapshotSockets: host.snapshot.sockets.length,
@@ -107,6 +114,7 @@ export async function pollLoop(load: LoadGenerator, seconds: number, churn: numb
         p99Ms: window.percentile(99) / 1e6,
         meanMs: window.mean / 1e6,
         maxInclStartupMs: startup.max / 1e6,
+        stalls: loopStalls,
       },
       errors,
     };

@@ -5,6 +5,7 @@ import { agreementLine, type Agreement } from './agreement.js';
 import { fmt, ratio } from './format.js';
 import type { Stat } from './measure.js';
 import type { LoopResult } from './poll-loop.js';
+import type { StallReport } from './stalls.js';
 
 export interface ScaleSpec extends LoadScale {
   name: string;
@@ -78,10 +79,15 @@ export function targets(results: ScaleResult[], loop: LoopResult | undefined, ex
       });
     }
     const el = loop.eventLoop;
+    const busy = el.stalls.attributed ? el.stalls.maxBusyMs : el.maxMs;
+    // A stall the loop spent waiting for a CPU is excused only as far as the same machine, with
+    // the host paused, stalled as long on its own.
+    const machineAlone = Math.max(loop.control.maxMs, ...loop.control.stalls.longest.map((s) => s.gapMs));
+    const waitsExcused = el.maxMs <= 20 || machineAlone >= el.maxMs;
     out.push({
       name: 'event loop never blocked > 20 ms',
-      pass: el.maxMs <= 20 && el.maxInclStartupMs <= 20,
-      detail: `max ${el.maxMs.toFixed(1)} ms, p99 ${el.p99Ms.toFixed(1)} ms over ${el.seconds} s of 1 s polls with ${el.churn * 100}% churn/s; max ${el.maxInclStartupMs.toFixed(1)} ms from start-up through the first ${loop.snapshotSockets.toLocaleString('en')}-socket snapshot; control with the host paused: max ${loop.control.maxMs.toFixed(1)} ms; host handler per message: max ${loop.handler.maxMs.toFixed(1)} ms; snapshot mirror over ${loop.mirror.deltas} deltas: max ${loop.mirror.applyMaxMs.toFixed(1)} ms`,
+      pass: busy <= 20 && waitsExcused && el.maxInclStartupMs <= 20,
+      detail: `longest busy stretch ${busy.toFixed(1)} ms; longest stall ${el.maxMs.toFixed(1)} ms (ticker's longest gap ${stallText(el.stalls)}), with the host paused ${machineAlone.toFixed(1)} ms; p99 ${el.p99Ms.toFixed(1)} ms over ${el.seconds} s of 1 s polls with ${el.churn * 100}% churn/s; max ${el.maxInclStartupMs.toFixed(1)} ms from start-up through the first ${loop.snapshotSockets.toLocaleString('en')}-socket snapshot; host handler per message: max ${loop.handler.maxMs.toFixed(1)} ms; snapshot mirror over ${loop.mirror.deltas} deltas: max ${loop.mirror.applyMaxMs.toFixed(1)} ms`,
     });
   }
   for (const r of results) {
@@ -108,4 +114,12 @@ export function targets(results: ScaleResult[], loop: LoopResult | undefined, ex
     }
   }
   return out;
+}
+
+/** "21.3 ms: busy 2.1 ms, waiting for a CPU 18.0 ms" for the longest stall, when the OS can tell. */
+export function stallText(stalls: StallReport): string {
+  const s = stalls.longest[0];
+  if (!s) return 'no stall over 5 ms';
+  if (!stalls.attributed) return `${s.gapMs.toFixed(1)} ms, not attributed on this OS`;
+  return `${s.gapMs.toFixed(1)} ms: busy ${s.ranMs.toFixed(1)} ms, waiting for a CPU ${s.waitedMs.toFixed(1)} ms`;
 }
