@@ -197,3 +197,80 @@ describe.runIf(process.platform === 'linux')('the inode owner cache, polled whil
     }
   });
 });
+
+// The same index over a /proc laid out in a temporary folder, where an fd can be pointed at
+// another socket at will: the one change a live process cannot be made to show on cue (its fd
+// count unchanged, the socket it left still held by another process).
+describe.runIf(process.platform !== 'win32')('the inode owner cache over a /proc laid out by hand', () => {
+  it('moves a process off a socket when its fd now holds another, and off everything when it exits', async () => {
+    const { mkdtempSync, mkdirSync, rmSync, symlinkSync, unlinkSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const root = mkdtempSync(`${tmpdir()}/porthole-proc-`);
+    const point = (pid: number, fd: number, target: string) => {
+      mkdirSync(`${root}/${pid}/fd`, { recursive: true });
+      try {
+        unlinkSync(`${root}/${pid}/fd/${fd}`);
+      } catch {
+        // not there yet
+      }
+      symlinkSync(target, `${root}/${pid}/fd/${fd}`);
+    };
+    try {
+      // 300 and 301 share socket 1000 (a forked worker). Four processes with 20 files each come
+      // first in pid order: more than one poll's re-read of known fds (heal) gets through, so a
+      // change at 300 is found by the search for what is missing, which re-reads it whole.
+      for (let pid = 101; pid <= 104; pid++) for (let fd = 0; fd < 20; fd++) point(pid, fd, '/dev/null');
+      point(300, 3, 'socket:[1000]');
+      point(300, 4, '/dev/null');
+      point(301, 7, 'socket:[1000]');
+      const index = new InodeOwnerIndex(root);
+      expect(index.resolve([1000]).owners.get(1000)).toEqual([300, 301]);
+
+      // 300's fd 3 now holds socket 2000: 1000 lives on in 301 alone.
+      point(300, 3, 'socket:[2000]');
+      const moved = index.resolve([1000, 2000]);
+      expect(moved.owners.get(2000)).toEqual([300]);
+      expect(moved.owners.get(1000)).toEqual([301]);
+
+      // 301 exits: nobody holds 1000 any more.
+      rmSync(`${root}/301`, { recursive: true });
+      const gone = index.resolve([1000, 2000]);
+      expect(gone.owners.get(1000)).toBeUndefined();
+      expect(gone.owners.get(2000)).toEqual([300]);
+      // Nothing moved since: the same version, which is how a quiet poll knows to reuse its answer.
+      expect(index.resolve([1000, 2000]).version).toBe(gone.version);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("reuses a quiet poll's answer only while no socket changed hands, though ss prints the same text", async () => {
+    const { mkdtempSync, mkdirSync, rmSync, symlinkSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { LinuxCollector } = await import('../../main/core/collect/linux.js');
+    const root = mkdtempSync(`${tmpdir()}/porthole-proc-`);
+    const point = (pid: number, fd: number, target: string) => {
+      mkdirSync(`${root}/${pid}/fd`, { recursive: true });
+      symlinkSync(target, `${root}/${pid}/fd/${fd}`);
+    };
+    // The same listener every time, as `ss -tunaeH` prints it (no dump from this stand-in).
+    const line = 'tcp   LISTEN 0      511        127.0.0.1:5173      0.0.0.0:*    uid:1000 ino:1000 sk:1 cgroup:/ <->';
+    const ss = async () => ({ stdout: `${line}\n`, stderr: '' });
+    try {
+      point(300, 3, 'socket:[1000]');
+      const collector = new LinuxCollector(root, ss);
+      const pidsOf = (c: Awaited<ReturnType<typeof collector.collect>>) => c.sockets.find((s) => s.localPort === 5173)?.pids;
+      expect(pidsOf(await collector.collect())).toEqual([300]);
+      const quiet = await collector.collect();
+      // A program 300 starts inherits the listener; ss's text does not change.
+      point(301, 7, 'socket:[1000]');
+      const inherited = await collector.collect();
+      expect(pidsOf(inherited)).toEqual([300, 301]);
+      expect(inherited.sockets).not.toBe(quiet.sockets);
+      // Then nothing moves: the very answer of the poll before.
+      expect((await collector.collect()).sockets).toBe(inherited.sockets);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

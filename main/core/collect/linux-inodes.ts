@@ -29,6 +29,7 @@
 // than the work. Long-running callers (the monitor) run collection off the main thread.
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { liveThreadDir } from '../procfs.js';
+import { InodeHolders, type OwnerLookup } from './inode-holders.js';
 
 interface ProcessFds {
   /** fd number -> socket inode, or 0 for an fd that is not a socket. */
@@ -38,8 +39,10 @@ interface ProcessFds {
 }
 
 export interface InodeLookup {
-  /** inode -> pids holding it, sorted. */
-  owners: Map<number, number[]>;
+  /** inode -> pids holding it, sorted: the index's own, kept up to date; read it before the next call. */
+  owners: OwnerLookup;
+  /** Changes whenever a socket changes hands: the same version as last poll means no fd moved. */
+  version: number;
   /** Processes whose fds we could not read (another user's, when not root). */
   unreadablePids: number;
   /**
@@ -92,16 +95,10 @@ export class InodeOwnerIndex {
   private lastWanted: readonly number[] = [];
   /** Inodes a complete read could not find an owner for; not searched for again (heal() may still come across them). */
   private unresolved = new Set<number>();
-  /**
-   * buildOwners()'s answer while no fd's socket has changed since: a quiet poll then builds no
-   * 20,000-entry map. Every change to what an fd points to goes through setFd(), replaceFds() or
-   * dropProcess(), which clear it. Callers must not modify the map they are given.
-   */
-  private owners: Map<number, number[]> | undefined;
-  /** A full poll's wanted list that resolve() found every owner (or gave up) for, with that owners map. */
-  private settled: { wanted: readonly number[]; owners: Map<number, number[]> } | undefined;
-  /** Processes that hold a socket some other process holds too (see recheckShared). */
-  private sharers: number[] = [];
+  /** Which processes hold each socket inode; every change to what an fd points to goes through it. */
+  private readonly holders = new InodeHolders();
+  /** A full poll's wanted list that resolve() found every owner (or gave up) for, and the holders' version then. */
+  private settled: { wanted: readonly number[]; version: number } | undefined;
 
   constructor(
     private readonly procRoot = '/proc',
@@ -149,9 +146,9 @@ export class InodeOwnerIndex {
     // bound, do its work now rather than let the set grow without end under steady churn.
     if (this.closedSince.size > MAX_CLOSED_REMEMBERED) this.rereadClosed(new Set(list));
 
-    let owners = this.buildOwners();
+    const owners = this.holders;
     // The same list as a poll that found every owner, and no fd moved since: nothing is missing.
-    const settled = this.settled !== undefined && this.settled.wanted === list && this.settled.owners === owners;
+    const settled = this.settled !== undefined && this.settled.wanted === list && this.settled.version === owners.version;
     let missing = settled ? new Set<number>() : this.missingFrom(owners, list);
     if (missing.size > 0) {
       // a. Sockets opened since refresh() ran (it may have run before `ss` did), or in place of a
@@ -163,7 +160,6 @@ export class InodeOwnerIndex {
       //    opened and closed between two polls was read by some search but never listed, and its
       //    fd number is as likely to be reused as a listed one's.
       this.rereadClosed(new Set(list), !options.partial);
-      owners = this.buildOwners();
       missing = this.missingFrom(owners, list);
       // c. Everything, likely owners first. Whatever is still missing then has no visible owner.
       //    Not after a complete read this poll: a and b already found what opened since.
@@ -172,21 +168,21 @@ export class InodeOwnerIndex {
         missing.clear();
       } else if (missing.size > 0 && !deferred) {
         this.rescanFor(missing, hints);
-        owners = this.buildOwners();
       }
       if (!deferred) for (const inode of missing) if (!owners.has(inode)) this.unresolved.add(inode);
     }
     // d. A socket several processes hold outlives one of them closing its copy. If that fd number
     //    was reused for something ss does not list (a file, a pipe), nothing above notices, and the
     //    cache would go on naming the process. Sockets held by several processes are few: re-read them.
-    if (this.recheckShared(owners)) owners = this.buildOwners();
+    this.recheckShared();
     if (!options.partial) {
       if (!settled) this.forgetUnresolvedGone(list);
       this.lastWanted = list;
-      this.settled = missing.size === 0 ? { wanted: list, owners } : undefined;
+      this.settled = missing.size === 0 ? { wanted: list, version: owners.version } : undefined;
     }
     return {
       owners,
+      version: owners.version,
       unreadablePids: this.unreadable.size,
       protectedPids: [...this.protectedPids],
       missing: deferred ? [...missing].filter((inode) => !owners.has(inode)) : [],
@@ -197,12 +193,16 @@ export class InodeOwnerIndex {
    * Step c of resolve(), when it was deferred: search every process's fds for these inodes, likely
    * owners first. Those still not found are not searched for again (heal() may still come across them).
    */
-  rescan(inodes: Iterable<number>, hints?: (inode: number) => number[] | undefined): Map<number, number[]> {
+  rescan(inodes: Iterable<number>, hints?: (inode: number) => number[] | undefined): OwnerLookup {
     const missing = new Set(inodes);
+    const holders = this.holders;
+    holders.startJournal();
     if (missing.size > 0) this.rescanFor(missing, hints);
-    const owners = this.buildOwners();
-    for (const inode of missing) if (!owners.has(inode)) this.unresolved.add(inode);
-    return owners;
+    const before = holders.endJournal();
+    for (const inode of missing) if (!holders.has(inode)) this.unresolved.add(inode);
+    // The search re-reads fds: a socket closed meanwhile drops out, but it was open, and whose,
+    // when ss listed it. Such a socket keeps the holders it had; the rest get the fresher answer.
+    return { get: (inode) => holders.get(inode) ?? before.get(inode), has: (inode) => holders.has(inode) || before.get(inode) !== undefined };
   }
 
   /**
@@ -216,7 +216,7 @@ export class InodeOwnerIndex {
   /**
    * Re-read the next slice of known fds: about 1/healEvery of them, going round the processes in
    * pid order. An inode a complete search could not place is left alone until then: if it turns
-   * up in a healed fd, buildOwners() places it like any other.
+   * up in a healed fd, the holders place it like any other.
    */
   private heal(): void {
     // A readlink in /proc/PID/fd costs ~15 us: at 20,000 sockets, 70 a poll (~1 ms) heal everything
@@ -236,7 +236,7 @@ export class InodeOwnerIndex {
         // Names no longer listed were closed: forget them now rather than when read.
         const entry = this.processes.get(pid)!;
         const listed = new Set(names);
-        for (const fd of entry.fds.keys()) if (!listed.has(fd)) this.setFd(entry.fds, fd, CLOSED);
+        for (const fd of entry.fds.keys()) if (!listed.has(fd)) this.setFd(pid, entry.fds, fd, CLOSED);
         job = this.healing = { pid, fds: names, at: 0 };
         budget--;
       }
@@ -245,7 +245,7 @@ export class InodeOwnerIndex {
       budget -= end - job.at;
       for (; job.at < end; job.at++) {
         const fd = job.fds[job.at]!;
-        this.setFd(entry.fds, fd, this.readFd(job.pid, fd));
+        this.setFd(job.pid, entry.fds, fd, this.readFd(job.pid, fd));
       }
     }
   }
@@ -272,7 +272,7 @@ export class InodeOwnerIndex {
   }
 
   /** Wanted inodes without an owner, except those a complete read already failed to place. */
-  private missingFrom(owners: Map<number, number[]>, wanted: readonly number[]): Set<number> {
+  private missingFrom(owners: OwnerLookup, wanted: readonly number[]): Set<number> {
     const missing = new Set<number>();
     for (const inode of wanted) if (!owners.has(inode) && !this.unresolved.has(inode)) missing.add(inode);
     return missing;
@@ -330,22 +330,17 @@ export class InodeOwnerIndex {
     }
   }
 
-  /** Re-read every cached fd that refers to a socket more than one process holds. True if any changed. */
-  private recheckShared(owners: Map<number, number[]>): boolean {
-    let changed = false;
-    for (const pid of this.sharers) {
+  /** Re-read every cached fd that refers to a socket more than one process holds. */
+  private recheckShared(): void {
+    for (const pid of this.holders.sharers()) {
       const entry = this.processes.get(pid);
       if (!entry) continue;
       for (const [fd, inode] of entry.fds) {
-        if (inode === 0 || (owners.get(inode)?.length ?? 0) < 2) continue;
+        if (inode === 0 || (this.holders.get(inode)?.length ?? 0) < 2) continue;
         const now = this.readFd(pid, fd);
-        if (now !== inode) {
-          this.setFd(entry.fds, fd, now);
-          changed = true;
-        }
+        if (now !== inode) this.setFd(pid, entry.fds, fd, now);
       }
     }
-    return changed;
   }
 
   /**
@@ -358,7 +353,7 @@ export class InodeOwnerIndex {
     for (const [pid, entry] of this.processes) {
       for (const [fd, inode] of entry.fds) {
         if (inode !== 0 && !wanted.has(inode) && (lastWanted === undefined || lastWanted.has(inode) || this.closedSince.has(inode))) {
-          this.setFd(entry.fds, fd, this.readFd(pid, fd));
+          this.setFd(pid, entry.fds, fd, this.readFd(pid, fd));
         }
       }
     }
@@ -467,63 +462,39 @@ export class InodeOwnerIndex {
     return socketInode(link);
   }
 
-  private buildOwners(): Map<number, number[]> {
-    if (this.owners) return this.owners;
-    const owners = new Map<number, number[]>();
-    for (const [pid, entry] of this.processes) {
-      for (const inode of entry.fds.values()) {
-        if (inode === 0) continue;
-        const list = owners.get(inode);
-        if (!list) owners.set(inode, [pid]);
-        else if (list[list.length - 1] !== pid) list.push(pid);
-      }
-    }
-    const sharers = new Set<number>();
-    for (const list of owners.values()) {
-      if (list.length < 2) continue;
-      list.sort((a, b) => a - b);
-      for (const pid of list) sharers.add(pid);
-    }
-    this.sharers = [...sharers];
-    this.owners = owners;
-    return owners;
-  }
-
-  /** Point an fd at a socket inode (0: not a socket; CLOSED: gone), noting whether owners changed. */
-  private setFd(fds: Map<string, number>, fd: string, inode: number): void {
+  /** Point one of `pid`'s fds at a socket inode (0: not a socket; CLOSED: gone). */
+  private setFd(pid: number, fds: Map<string, number>, fd: string, inode: number): void {
     const before = fds.get(fd) ?? 0;
     if (inode === CLOSED) fds.delete(fd);
     else fds.set(fd, inode);
-    if (before !== (inode === CLOSED ? 0 : inode)) this.owners = undefined;
+    const after = inode === CLOSED ? 0 : inode;
+    if (before === after) return;
+    if (before !== 0) this.holders.remove(before, pid);
+    if (after !== 0) this.holders.add(after, pid);
   }
 
-  /** A process's fds read afresh. */
+  /** A process's fds read afresh: the holders learn only of the fds that changed. */
   private replaceFds(pid: number, fds: Map<string, number>, count: number): void {
     const before = this.processes.get(pid)?.fds;
     this.processes.set(pid, { fds, count });
-    if (this.owners && !sameSockets(before, fds)) this.owners = undefined;
+    if (before) {
+      before.forEach((inode, fd) => {
+        if (inode !== 0 && fds.get(fd) !== inode) this.holders.remove(inode, pid);
+      });
+    }
+    fds.forEach((inode, fd) => {
+      if (inode !== 0 && before?.get(fd) !== inode) this.holders.add(inode, pid);
+    });
   }
 
   private dropProcess(pid: number): void {
     const before = this.processes.get(pid)?.fds;
     this.processes.delete(pid);
     this.threadFdDirs.delete(pid);
-    if (this.owners && !sameSockets(before, undefined)) this.owners = undefined;
+    before?.forEach((inode) => {
+      if (inode !== 0) this.holders.remove(inode, pid);
+    });
   }
-}
-
-/** Whether two fd tables hold the same sockets at the same fd numbers (other fds aside). */
-function sameSockets(a: ReadonlyMap<string, number> | undefined, b: ReadonlyMap<string, number> | undefined): boolean {
-  let sockets = 0;
-  if (a) {
-    for (const [fd, inode] of a) {
-      if (inode === 0) continue;
-      if (b?.get(fd) !== inode) return false;
-      sockets++;
-    }
-  }
-  if (b) for (const inode of b.values()) if (inode !== 0 && --sockets < 0) return false;
-  return true;
 }
 
 /** Closed sockets remembered (see closedSince) before their fds are re-read without waiting for a search. */

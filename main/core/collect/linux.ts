@@ -13,9 +13,7 @@ import { CollectorError, type CollectOptions, type Collector, type OwnedSocket, 
 import { sameItems, samePids } from '../diff.js';
 import type { CollectorName, Family, Protocol } from '../model.js';
 import { describeProtected, resolveOwner, searchable, searchHints } from './linux-owners.js';
-
-/** Owner pids by socket inode: the index's map, or a search's findings laid over it. */
-type OwnerLookup = Pick<ReadonlyMap<number, number[]>, 'get'>;
+import type { OwnerLookup } from './inode-holders.js';
 
 /** Failed dumps in a row before full polls stop asking for one. */
 const DUMP_TRIES = 3;
@@ -65,7 +63,7 @@ export class LinuxCollector implements Collector {
    */
   private readonly ownedSlot = Symbol('OwnedSocket of the last poll');
   /** What the last full poll's ownSockets() was given and gave: a quiet poll gets the same answer back. */
-  private lastOwned: { parsed: ParsedSocket[]; owners: OwnerLookup; shielded: string | undefined; elevated: boolean; sockets: OwnedSocket[] } | undefined;
+  private lastOwned: { parsed: ParsedSocket[]; ownersVersion: number | undefined; shielded: string | undefined; elevated: boolean; sockets: OwnedSocket[] } | undefined;
   /** The last full poll's list of inodes: the inode index recognises an unchanged poll by it. */
   private lastWanted: number[] | undefined;
   /** ss before iproute2 4.13 has no -H (no header); the parser skips the header line itself. */
@@ -102,6 +100,8 @@ export class LinuxCollector implements Collector {
     if (!options.port) this.lastWanted = wanted;
     const { unreadablePids, protectedPids } = lookup;
     let owners: OwnerLookup = lookup.owners;
+    /** The holders' version these owners are, or undefined once a search's answer is laid over them. */
+    let ownersVersion: number | undefined = lookup.version;
     const elevated = process.getuid?.() === 0;
     if (lookup.missing.length > 0) {
       const { search, skip } = searchable(lookup.missing, parsed.sockets, elevated ? null : (process.getuid?.() ?? null));
@@ -112,18 +112,13 @@ export class LinuxCollector implements Collector {
         // listed them: no search can find those. Ask ss (about their ports only) which still exist.
         const alive = await this.stillListed(search, parsed.sockets, options.signal);
         const sought = alive ? search.filter((inode) => alive.has(inode)) : search;
-        const found = this.index.rescan(sought, searchHints(sought, parsed.sockets, this.listenerOwners, this.lastOwned?.sockets ?? []));
-        // The search re-reads fds: a socket closed meanwhile drops out of its answer, but it was
-        // open, and whose, when ss listed it. Keep that; take the fresher answer for the rest.
-        // Laid over the index's map rather than merged into a copy of it: under churn a poll
-        // would otherwise copy 20,000 entries to change a few.
-        const indexed = owners;
-        owners = { get: (inode) => found.get(inode) ?? indexed.get(inode) };
+        owners = this.index.rescan(sought, searchHints(sought, parsed.sockets, this.listenerOwners, this.lastOwned?.sockets ?? []));
+        ownersVersion = undefined;
       }
     }
 
     const shielded = protectedPids.length > 0 ? describeProtected(protectedPids, this.procRoot) : undefined;
-    const sockets = this.ownSockets(parsed.sockets, owners, elevated, shielded, !options.port && this.name === 'linux-ss');
+    const sockets = this.ownSockets(parsed.sockets, owners, ownersVersion, elevated, shielded, !options.port && this.name === 'linux-ss');
     if (!options.port) this.rememberListeners(sockets);
     if (!elevated && unreadablePids > 0) {
       warnings.push(`${unreadablePids} processes belong to other users; their sockets' owners are hidden. Run "sudo porthole" to see them.`);
@@ -147,15 +142,17 @@ export class LinuxCollector implements Collector {
   private ownSockets(
     parsed: ParsedSocket[],
     owners: OwnerLookup,
+    ownersVersion: number | undefined,
     elevated: boolean,
     shielded: string | undefined,
     reuse: boolean,
   ): OwnedSocket[] {
     if (!reuse) return parsed.map((s) => resolveOwner(s, owners.get(s.inode ?? -1), elevated, shielded));
-    // ss printed the same text and no fd moved (the index handed back the same owners map): the
+    // ss printed the same text and no fd moved (the index's holders are at the same version): the
     // same sockets as last poll, which stays "last poll" for the dating of the slots below.
     const last = this.lastOwned;
-    if (this.lastRead.unchanged && last && last.owners === owners && last.shielded === shielded && last.elevated === elevated && sameItems(last.parsed, parsed)) {
+    const sameOwners = ownersVersion !== undefined && last?.ownersVersion === ownersVersion;
+    if (this.lastRead.unchanged && last && sameOwners && last.shielded === shielded && last.elevated === elevated && sameItems(last.parsed, parsed)) {
       return last.sockets;
     }
     const poll = ++this.polls;
@@ -182,7 +179,7 @@ export class LinuxCollector implements Collector {
       }
       sockets[i] = socket;
     }
-    this.lastOwned = { parsed, owners, shielded, elevated, sockets };
+    this.lastOwned = { parsed, ownersVersion, shielded, elevated, sockets };
     return sockets;
   }
 
