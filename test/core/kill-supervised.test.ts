@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { executeKill, planKill } from '../../main/core/kill.js';
 import { trialBind } from '../../main/core/trial-bind.js';
-import { adopt, cleanup, spawnScript, waitFor } from './spawned.js';
+import { readIdentity } from '../../main/core/identity.js';
+import { adopt, cleanup, spawnScriptOnce, waitFor, withOwnPort } from './spawned.js';
 import { removeServerFolders, serverFolder, spawnWatchedServer } from './watched-server.js';
 
 afterEach(cleanup);
@@ -56,10 +57,25 @@ describe.runIf(process.platform === 'linux')('kill, when something starts the se
   });
 
   it.runIf(hasProgram('runsv'))('catches runsv starting the server again, and its advice frees the port for good', async () => {
-    const service = serverFolder('runsv');
-    writeFileSync(path.join(service, 'run'), `#!/bin/sh\nexec "${process.execPath}" server.js\n`);
-    chmodSync(path.join(service, 'run'), 0o755);
-    const runsv = await spawnScript('', { execPath: 'runsv', argv: [service] });
+    // Each attempt gets a fresh service folder: the server keeps its port in ./port across restarts.
+    const { runsv, service } = await withOwnPort(
+      async () => {
+        const service = serverFolder('runsv');
+        writeFileSync(path.join(service, 'run'), `#!/bin/sh\nexec "${process.execPath}" server.js\n`);
+        chmodSync(path.join(service, 'run'), 0o755);
+        const runsv = await spawnScriptOnce('', { execPath: 'runsv', argv: [service] });
+        const first = runsv.info as { port: number; pid: number };
+        return { runsv, service, first, identity: await readIdentity(first.pid) };
+      },
+      ({ first }) => first.port,
+      async ({ runsv, service, first, identity }) => {
+        execFileSync('sv', ['down', service], { stdio: 'ignore' });
+        runsv.child.kill('SIGKILL');
+        await runsv.exited;
+        const now = await readIdentity(first.pid);
+        if (now && identity && now.startTime === identity.startTime) process.kill(first.pid, 'SIGKILL');
+      },
+    );
     try {
       await killRestartedServer(runsv.pid, runsv.info as { port: number; pid: number }, service);
     } finally {

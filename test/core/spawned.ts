@@ -2,7 +2,8 @@
 // here, and cleanup() kills only those (grandchildren only while their start time still matches).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readIdentity } from '../../main/core/identity.js';
+import { ancestorsOf, readIdentity } from '../../main/core/identity.js';
+import { engineLookup, holdsPort } from '../../main/core/port-view.js';
 
 export interface HelperOptions {
   /** Listen on this host with port 0 ("127.0.0.1", "::1"); omit for a process with no socket. */
@@ -46,7 +47,11 @@ setInterval(() => {}, 1000);
 const children = new Set<ChildProcess>();
 const grandchildren: { pid: number; startTime: number }[] = [];
 
-export async function spawnHelper(options: HelperOptions = {}): Promise<Spawned> {
+export function spawnHelper(options: HelperOptions = {}): Promise<Spawned> {
+  return withOwnPort(() => spawnHelperOnce(options), (s) => s.port, (s) => stopChild(s.child));
+}
+
+async function spawnHelperOnce(options: HelperOptions): Promise<Spawned> {
   const child = spawn(process.execPath, ['-e', SCRIPT], {
     env: { ...process.env, PORTHOLE_TEST_OPTS: JSON.stringify(options) },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -137,7 +142,16 @@ export interface ScriptChild {
  * Runs `node -e SCRIPT` (or options.execPath), waits for the first stdout line and parses it as
  * JSON. The child is killed by cleanup(). Scripts answer IPC requests with `process.send({ id, ... })`.
  */
-export async function spawnScript(script: string, options: ScriptOptions = {}): Promise<ScriptChild> {
+export function spawnScript(script: string, options: ScriptOptions = {}): Promise<ScriptChild> {
+  return withOwnPort(
+    () => spawnScriptOnce(script, options),
+    (c) => (typeof c.info.port === 'number' ? c.info.port : undefined),
+    (c) => stopChild(c.child),
+  );
+}
+
+/** spawnScript without the check that its port is ours alone: for callers that make that check themselves. */
+export async function spawnScriptOnce(script: string, options: ScriptOptions = {}): Promise<ScriptChild> {
   const program = options.execPath ?? process.execPath;
   const args = options.argv ?? ['-e', script, ...(options.args ?? [])];
   const before = Date.now();
@@ -207,4 +221,46 @@ export async function freePort(): Promise<number> {
   const { port } = srv.address() as import('node:net').AddressInfo;
   await new Promise((resolve) => srv.close(resolve));
   return port;
+}
+
+/**
+ * Runs `start` again until the port the OS gave its listener is held by nothing these tests did not
+ * start. Port 0 on 127.0.0.1 can give a number that another program holds on ::1 or on another
+ * address; a test that then kills by port would stop that program too. `stop` ends a start whose
+ * port is shared.
+ */
+export async function withOwnPort<T>(start: () => Promise<T>, portOf: (started: T) => number | undefined, stop: (started: T) => Promise<void>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const started = await start();
+    const port = portOf(started);
+    if (port === undefined) return started;
+    const strangers = await strangersOn(port);
+    if (strangers.length === 0) return started;
+    await stop(started);
+    if (attempt === 5) throw new Error(`every port the OS gave was also held by processes these tests did not start (last :${port}: ${strangers.join(', ')})`);
+  }
+}
+
+/** Holders of `port` (listeners, bound UDP sockets, any address) that are not processes these tests started. */
+export async function strangersOn(port: number): Promise<string[]> {
+  const view = await engineLookup({ port });
+  const known = new Set<number>([...[...children].map((c) => c.pid!), ...grandchildren.map((g) => g.pid)]);
+  const strangers: string[] = [];
+  for (const s of view.sockets) {
+    if (s.localPort !== port || !holdsPort(s)) continue;
+    if (s.owner !== 'known') strangers.push(`a hidden owner of ${s.localAddress}:${port}`);
+    for (const pid of s.pids) {
+      if (known.has(pid) || (await ancestorsOf(pid)).includes(process.pid)) continue;
+      strangers.push(`pid ${pid} on ${s.localAddress}:${port}`);
+    }
+  }
+  return strangers;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  children.delete(child);
+  if (isRunning(child)) {
+    child.kill('SIGKILL');
+    await once(child, 'exit').catch(() => undefined);
+  }
 }

@@ -3,7 +3,8 @@
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { adopt, spawnScript, type ScriptChild } from './spawned.js';
+import { readIdentity } from '../../main/core/identity.js';
+import { adopt, spawnScriptOnce, withOwnPort, type ScriptChild } from './spawned.js';
 
 /** Listens on 127.0.0.1, on the port in ./port when a previous run left one there, else on 0. */
 export const SERVER = `
@@ -34,8 +35,23 @@ export function removeServerFolders(): void {
 
 /** `node --watch server.js`; cleanup() kills both the watcher and the server. */
 export async function spawnWatchedServer(): Promise<{ watcher: ScriptChild; server: { port: number; pid: number } }> {
-  const watcher = await spawnScript('', { argv: ['--watch', 'server.js'], cwd: serverFolder('watch') });
-  const server = watcher.info as { port: number; pid: number };
-  await adopt(server.pid);
+  // Each attempt gets a fresh folder: the server keeps its port in ./port across restarts.
+  const { watcher, server } = await withOwnPort(
+    async () => {
+      const watcher = await spawnScriptOnce('', { argv: ['--watch', 'server.js'], cwd: serverFolder('watch') });
+      const server = watcher.info as { port: number; pid: number };
+      const identity = await readIdentity(server.pid);
+      await adopt(server.pid);
+      return { watcher, server, identity };
+    },
+    ({ server }) => server.port,
+    async ({ watcher, server, identity }) => {
+      watcher.child.kill('SIGKILL');
+      await watcher.exited;
+      // The server outlives its watcher; stop it while it is still the process we started.
+      const now = await readIdentity(server.pid);
+      if (now && identity && now.startTime === identity.startTime) process.kill(server.pid, 'SIGKILL');
+    },
+  );
   return { watcher, server };
 }
