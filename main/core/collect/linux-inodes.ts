@@ -350,13 +350,14 @@ export class InodeOwnerIndex {
    */
   private rereadClosed(wanted: Set<number>, anyUnlisted = false): void {
     const lastWanted = anyUnlisted ? undefined : new Set(this.lastWanted);
-    for (const [pid, entry] of this.processes) {
-      for (const [fd, inode] of entry.fds) {
+    // forEach, not for-of: entries() allocates a [key, value] pair per fd, every fd of every process.
+    this.processes.forEach((entry, pid) => {
+      entry.fds.forEach((inode, fd) => {
         if (inode !== 0 && !wanted.has(inode) && (lastWanted === undefined || lastWanted.has(inode) || this.closedSince.has(inode))) {
           this.setFd(pid, entry.fds, fd, this.readFd(pid, fd));
         }
-      }
-    }
+      });
+    });
     // Every fd that held one of them has just been read again.
     this.closedSince.clear();
   }

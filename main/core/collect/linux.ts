@@ -301,7 +301,11 @@ export class LinuxCollector implements Collector {
 
   private rememberListeners(sockets: OwnedSocket[]): void {
     const byPort = new Map<number, number[]>();
-    for (const s of sockets) if (s.state === 'LISTEN' && s.pids.length > 0) byPort.set(s.localPort, s.pids);
+    // Indexed: for-of here allocated an iterator result per socket (~1 MB a poll at 20,000).
+    for (let i = 0; i < sockets.length; i++) {
+      const s = sockets[i]!;
+      if (s.state === 'LISTEN' && s.pids.length > 0) byPort.set(s.localPort, s.pids);
+    }
     this.listenerOwners = byPort;
   }
 }
