@@ -1,6 +1,6 @@
 // What the tray shows, computed from the SnapshotState: counts for the tooltip, watched ports and
 // the busiest developer ports for the menu. Pure.
-import { isListening, type Socket } from '../core/model.js';
+import type { Socket } from '../core/model.js';
 import type { SnapshotState } from './snapshot-state.js';
 
 export interface PortHolder {
@@ -36,7 +36,7 @@ export interface TrayView {
 export const MAX_DEV_PORTS = 10;
 
 export function trayView(state: SnapshotState): TrayView {
-  const listeners = [...state.sockets.values()].filter(isListening);
+  const listeners = [...state.listeners.values()];
   const byPort = new Map<number, Socket[]>();
   for (const s of listeners) {
     const list = byPort.get(s.localPort);

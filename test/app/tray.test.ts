@@ -117,6 +117,29 @@ describe('trayView and the tooltip', () => {
     expect(trayTooltip(trayView(state))).toBe('Porthole: 4 listening, 0 conflicts (paused)');
   });
 
+  it('keeps only what the tray shows: connections coming and going wake it for nothing', () => {
+    const state = stateWith([settingsEvent, snapshotEvent]);
+    const before = trayView(state);
+    const conn = (port: number, peer: number) => {
+      const base = { ...listener(port, 100), state: 'ESTABLISHED' as const, remoteAddress: '127.0.0.1', remotePort: peer };
+      return { ...base, key: `${base.key}>${peer}` };
+    };
+    const churn = (added: Socket[], removed: string[]) =>
+      state.apply({
+        type: 'delta',
+        seq: 3,
+        delta: { takenAt: 3, collector: 'linux-ss', added, changed: [], removed, processesUpserted: [], processesRemoved: [], issues: { skippedLines: 0, warnings: [] }, elevated: false },
+      });
+    expect(churn([conn(3000, 50_001), conn(3000, 50_002)], [])).toBe(false);
+    expect(churn([], [conn(3000, 50_001).key])).toBe(false);
+    expect(state.listeners.size).toBe(before.listening);
+    expect(trayView(state)).toEqual(before);
+    // A listener that stops listening under the same key leaves the tray.
+    const first = [...state.listeners.values()][0]!;
+    expect(state.apply({ type: 'delta', seq: 4, delta: { takenAt: 4, collector: 'linux-ss', added: [], changed: [{ ...first, state: 'CLOSE_WAIT' }], removed: [], processesUpserted: [], processesRemoved: [], issues: { skippedLines: 0, warnings: [] }, elevated: false } })).toBe(true);
+    expect(trayView(state).listening).toBe(before.listening - 1);
+  });
+
   it('lists watched ports free or taken, and dev ports known ones first', () => {
     const view = trayView(stateWith([settingsEvent, snapshotEvent]));
     expect(view.watched).toEqual([
