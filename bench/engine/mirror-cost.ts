@@ -22,7 +22,7 @@ export interface MirrorCost {
   rebuildMs: number;
 }
 
-export function mirrorCost(snapshot: Snapshot, deltas: number, churn: number): MirrorCost {
+export async function mirrorCost(snapshot: Snapshot, deltas: number, churn: number): Promise<MirrorCost> {
   const live = new Map(snapshot.sockets.map((s) => [s.key, s]));
   const perDelta = Math.max(1, Math.round(snapshot.sockets.length * churn));
   let fresh = 0;
@@ -45,6 +45,9 @@ export function mirrorCost(snapshot: Snapshot, deltas: number, churn: number): M
   // and the collector would charge their copying to whichever apply it interrupts.
   const mirror = new SnapshotMirror();
   mirror.reset(snapshot);
+  // As in the host, where the first delta comes a poll later: the mirror indexes the snapshot a
+  // slice per turn of the event loop meanwhile.
+  await new Promise((resolve) => setTimeout(resolve, 100));
   const applyMs: number[] = [];
   const firstFew: SnapshotDelta[] = [];
   for (let i = 1; i <= deltas; i++) {

@@ -98,7 +98,7 @@ export async function pollLoop(load: LoadGenerator, seconds: number, churn: numb
     await sleep(seconds * 1000);
     const controlStalls = controlWatch.stop();
     control.disable();
-    const mirror = mirrorCost(host.snapshot, 300, churn);
+    const mirror = await mirrorCost(host.snapshot, 300, churn);
     return {
       mirror,
       control: { seconds, maxMs: control.max / 1e6, p99Ms: control.percentile(99) / 1e6, stalls: controlStalls },

@@ -40,6 +40,16 @@ function view(s: Snapshot) {
   };
 }
 
+/** `n` connections to :3000 whose every read of `key` calls `onKeyRead`. */
+function countedRows(n: number, onKeyRead: () => void): Socket[] {
+  return Array.from({ length: n }, (_, i): Socket => {
+    const base = { protocol: 'tcp' as const, family: 4 as const, localAddress: '127.0.0.1', localPort: 3000, remoteAddress: '127.0.0.1', remotePort: 10_000 + i, inode: i + 1 };
+    const key = socketKey(base);
+    const row = { ...base, key, state: 'ESTABLISHED', uid: 0, v6Only: null, pids: [1], owner: 'known', service: null } satisfies Socket;
+    return Object.defineProperty(row, 'key', { enumerable: true, get: () => (onKeyRead(), key) });
+  });
+}
+
 describe('SnapshotMirror', () => {
   it('holds what the worker holds, whenever it is read', () => {
     fc.assert(
@@ -74,12 +84,7 @@ describe('SnapshotMirror', () => {
   it('applies a delta to its own rows: hours of churn never walk the table again', () => {
     // The table it was reset to, with every read of a row's key counted.
     let keyReads = 0;
-    const rows = Array.from({ length: 200 }, (_, i): Socket => {
-      const base = { protocol: 'tcp' as const, family: 4 as const, localAddress: '127.0.0.1', localPort: 3000, remoteAddress: '127.0.0.1', remotePort: 10_000 + i, inode: i + 1 };
-      const key = socketKey(base);
-      const row = { ...base, key, state: 'ESTABLISHED', uid: 0, v6Only: null, pids: [1], owner: 'known', service: null } satisfies Socket;
-      return Object.defineProperty(row, 'key', { enumerable: true, get: () => (keyReads++, key) });
-    });
+    const rows = countedRows(200, () => keyReads++);
     const first: Snapshot = { takenAt: 0, collector: 'linux-ss', sockets: rows, processes: new Map(), conflicts: [], issues: { skippedLines: 0, warnings: [] }, elevated: true };
     const mirror = new SnapshotMirror();
     mirror.reset(first);
@@ -97,5 +102,33 @@ describe('SnapshotMirror', () => {
     const current = mirror.current!;
     expect(current.takenAt).toBe(10_000);
     expect(current.sockets.map((s) => s.remotePort)).toEqual([...rows.slice(1).map((s) => s.remotePort), 30_000]);
+  });
+
+  it('indexes a full snapshot a slice per turn of the event loop; a delta that comes first finishes it', async () => {
+    let keyReads = 0;
+    const rows = countedRows(5000, () => keyReads++);
+    const snapshot: Snapshot = { takenAt: 0, collector: 'linux-ss', sockets: rows, processes: new Map(), conflicts: [], issues: { skippedLines: 0, warnings: [] }, elevated: true };
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+    const mirror = new SnapshotMirror();
+    mirror.reset(snapshot);
+    expect(keyReads).toBe(0);
+    expect(mirror.current).toBe(snapshot);
+    await turn();
+    expect(keyReads).toBeGreaterThan(0);
+    expect(keyReads).toBeLessThan(rows.length);
+    for (let i = 0; i < 10; i++) await turn();
+    expect(keyReads).toBe(rows.length);
+
+    // Reset again, and a delta at once: it finishes the indexing itself, and the slices left stop.
+    keyReads = 0;
+    mirror.reset(snapshot);
+    const gone = rows[4999]!.key;
+    keyReads = 0;
+    mirror.apply({ takenAt: 1, collector: 'linux-ss', added: [], changed: [], removed: [gone], processesUpserted: [], processesRemoved: [], issues: snapshot.issues, elevated: true });
+    expect(keyReads).toBe(rows.length);
+    for (let i = 0; i < 10; i++) await turn();
+    expect(keyReads).toBe(rows.length);
+    expect(mirror.current!.sockets).toHaveLength(4999);
   });
 });
