@@ -51,6 +51,6 @@ async function list(): Promise<ProcessLink[]> {
     .map(({ pid, ppid, startTime }) => ({ pid, ppid, startTime }));
 }
 
-// One `ps -A` costs about what two `ps -p` do, and an ancestor walk (a kill plan walks Porthole's
-// own, then each target's for its supervisor) would otherwise start ps once per level.
+// An ancestor walk (a kill plan walks Porthole's own, then each target's for its supervisor) reads
+// one `ps -A` listing instead of starting `ps -p` once per level.
 export const darwinIdentity: IdentityBackend = { read, list, walksByList: true };
