@@ -185,7 +185,7 @@ async function main(): Promise<void> {
         log(`- control, host paused (the machine's own scheduling noise): max ${loop.control.maxMs.toFixed(1)} ms, p99 ${loop.control.p99Ms.toFixed(1)} ms over ${loop.control.seconds} s; longest stall ${stallText(loop.control.stalls)}`);
         log(`- the host's own work per worker message (${loop.handler.messages} messages, start-up included; deserialisation not included): max ${loop.handler.maxMs.toFixed(1)} ms, p99 ${loop.handler.p99Ms.toFixed(1)} ms`);
         const m = loop.mirror;
-        log(`- the host's snapshot mirror, ${m.deltas} deltas of ${m.changesPerDelta} changes on ${m.sockets.toLocaleString('en')} sockets: apply max ${m.applyMaxMs.toFixed(1)} ms, p99 ${m.applyP99Ms.toFixed(1)} ms; read whole after them ${m.readMs.toFixed(1)} ms; a full rebuild per delta (applyDelta) ${m.rebuildMs.toFixed(1)} ms`);
+        log(`- the host's snapshot mirror, ${m.deltas} deltas of ${m.changesPerDelta} changes on ${m.sockets.toLocaleString('en')} sockets: apply median ${m.applyMedianMs.toFixed(2)} ms, p99 ${m.applyP99Ms.toFixed(1)} ms, max ${m.applyMaxMs.toFixed(1)} ms; read whole after them ${m.readMs.toFixed(1)} ms; a full rebuild per delta (applyDelta) ${m.rebuildMs.toFixed(1)} ms`);
         if (loop.errors.length) log(`  errors: ${loop.errors.join('; ')}`);
       }
     }

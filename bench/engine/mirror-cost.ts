@@ -16,6 +16,7 @@ export interface MirrorCost {
   sockets: number;
   deltas: number;
   changesPerDelta: number;
+  applyMedianMs: number;
   applyMaxMs: number;
   applyP99Ms: number;
   /** Reading the whole snapshot after the last delta (a late subscriber). */
@@ -76,6 +77,7 @@ export async function mirrorCost(snapshot: Snapshot, deltas: number, churn: numb
     sockets: snapshot.sockets.length,
     deltas,
     changesPerDelta: perDelta * 2,
+    applyMedianMs: percentile(applyMs, 50),
     applyMaxMs: Math.max(...applyMs),
     applyP99Ms: percentile(applyMs, 99),
     readMs,
