@@ -217,8 +217,9 @@ describe.runIf(process.platform !== 'win32')('the inode owner cache over a /proc
     };
     try {
       // 300 and 301 share socket 1000 (a forked worker). Four processes with 20 files each come
-      // first in pid order: more than one poll's re-read of known fds (heal) gets through, so a
-      // change at 300 is found by the search for what is missing, which re-reads it whole.
+      // first in pid order: more fds than one poll's re-read of known fds (heal) covers, so heal
+      // does not reach 300, and a change there is found by the search for what is missing, which
+      // re-reads 300 whole.
       for (let pid = 101; pid <= 104; pid++) for (let fd = 0; fd < 20; fd++) point(pid, fd, '/dev/null');
       point(300, 3, 'socket:[1000]');
       point(300, 4, '/dev/null');
