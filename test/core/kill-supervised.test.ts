@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { executeKill, planKill } from '../../main/core/kill.js';
 import { trialBind } from '../../main/core/trial-bind.js';
 import { readIdentity } from '../../main/core/identity.js';
-import { adopt, cleanup, spawnScriptOnce, waitFor, withOwnPort } from './spawned.js';
+import { adopt, cleanup, killIfSame, spawnScriptOnce, waitFor, withOwnPort } from './spawned.js';
 import { removeServerFolders, serverFolder, spawnWatchedServer } from './watched-server.js';
 
 afterEach(cleanup);
@@ -72,8 +72,7 @@ describe.runIf(process.platform === 'linux')('kill, when something starts the se
         execFileSync('sv', ['down', service], { stdio: 'ignore' });
         runsv.child.kill('SIGKILL');
         await runsv.exited;
-        const now = await readIdentity(first.pid);
-        if (now && identity && now.startTime === identity.startTime) process.kill(first.pid, 'SIGKILL');
+        await killIfSame(identity);
       },
     );
     try {

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readIdentity } from '../../main/core/identity.js';
-import { cleanup, spawnScriptOnce, strangersOn, withOwnPort } from './spawned.js';
+import { cleanup, killIfSame, spawnScriptOnce, strangersOn, withOwnPort } from './spawned.js';
 
 const LISTEN = `
 const srv = require('net').createServer();
@@ -17,9 +17,8 @@ let orphan: { pid: number; startTime: number } | undefined;
 
 afterEach(async () => {
   await cleanup();
-  // The orphan is ours too: stop it while it is still the process we started.
-  const now = orphan && (await readIdentity(orphan.pid));
-  if (orphan && now && now.startTime === orphan.startTime) process.kill(orphan.pid, 'SIGKILL');
+  // The orphan is ours too.
+  await killIfSame(orphan ?? null);
   orphan = undefined;
 });
 

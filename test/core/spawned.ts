@@ -95,19 +95,15 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
 }
 
 export async function cleanup(): Promise<void> {
-  for (const g of grandchildren.splice(0)) {
-    const id = await readIdentity(g.pid);
-    if (id && id.startTime === g.startTime) process.kill(g.pid, 'SIGKILL');
-  }
-  await Promise.all(
-    [...children].map(async (c) => {
-      children.delete(c);
-      if (isRunning(c)) {
-        c.kill('SIGKILL');
-        await once(c, 'exit').catch(() => undefined);
-      }
-    }),
-  );
+  for (const g of grandchildren.splice(0)) await killIfSame(g);
+  await Promise.all([...children].map(stopChild));
+}
+
+/** SIGKILL a process a test caused but did not spawn itself, only while it is still that process. */
+export async function killIfSame(started: { pid: number; startTime: number } | null): Promise<void> {
+  if (!started) return;
+  const now = await readIdentity(started.pid);
+  if (now && now.startTime === started.startTime) process.kill(started.pid, 'SIGKILL');
 }
 
 export interface ScriptOptions {

@@ -4,7 +4,7 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readIdentity } from '../../main/core/identity.js';
-import { adopt, spawnScriptOnce, withOwnPort, type ScriptChild } from './spawned.js';
+import { adopt, killIfSame, spawnScriptOnce, withOwnPort, type ScriptChild } from './spawned.js';
 
 /** Listens on 127.0.0.1, on the port in ./port when a previous run left one there, else on 0. */
 export const SERVER = `
@@ -48,9 +48,8 @@ export async function spawnWatchedServer(): Promise<{ watcher: ScriptChild; serv
     async ({ watcher, server, identity }) => {
       watcher.child.kill('SIGKILL');
       await watcher.exited;
-      // The server outlives its watcher; stop it while it is still the process we started.
-      const now = await readIdentity(server.pid);
-      if (now && identity && now.startTime === identity.startTime) process.kill(server.pid, 'SIGKILL');
+      // The server outlives its watcher.
+      await killIfSame(identity);
     },
   );
   return { watcher, server };

@@ -18,8 +18,8 @@ type SnapshotHeader = Omit<Snapshot, 'sockets' | 'processes'>;
 export class SnapshotMirror {
   private header: SnapshotHeader | undefined;
   /** Rows by key, in the order applyDelta would give them: kept keys in place, new keys last. */
-  private sockets: Map<string, Socket> | undefined;
-  private processes: Map<number, ProcessInfo> | undefined;
+  private sockets = new Map<string, Socket>();
+  private processes = new Map<number, ProcessInfo>();
   /** The snapshot last handed out (or reset to), while nothing has changed since. */
   private built: Snapshot | undefined;
   /** The full snapshot whose rows are still going into `sockets`, and how many are in. */
@@ -45,7 +45,7 @@ export class SnapshotMirror {
   get current(): Snapshot | undefined {
     if (!this.header) return undefined;
     // Nothing applied since the reset: `built` is still that snapshot, whatever the indexing.
-    this.built ??= { ...this.header, sockets: [...this.sockets!.values()], processes: new Map(this.processes) };
+    this.built ??= { ...this.header, sockets: [...this.sockets.values()], processes: new Map(this.processes) };
     return this.built;
   }
 
@@ -65,21 +65,18 @@ export class SnapshotMirror {
       return;
     }
     if (this.indexing) this.indexSome(Infinity);
-    const sockets = this.sockets!;
-    const processes = this.processes!;
-    for (const key of delta.removed) sockets.delete(key);
-    for (const s of delta.changed) sockets.set(s.key, s);
-    for (const s of delta.added) sockets.set(s.key, s);
-    for (const pid of delta.processesRemoved) processes.delete(pid);
-    for (const p of delta.processesUpserted) processes.set(p.pid, p);
+    for (const key of delta.removed) this.sockets.delete(key);
+    for (const s of delta.changed) this.sockets.set(s.key, s);
+    for (const s of delta.added) this.sockets.set(s.key, s);
+    for (const pid of delta.processesRemoved) this.processes.delete(pid);
+    for (const p of delta.processesUpserted) this.processes.set(p.pid, p);
     this.built = undefined;
   }
 
   private indexSome(limit: number): void {
     const indexing = this.indexing!;
-    const sockets = this.sockets!;
     const end = Math.min(indexing.rows.length, indexing.done + limit);
-    for (let i = indexing.done; i < end; i++) sockets.set(indexing.rows[i]!.key, indexing.rows[i]!);
+    for (let i = indexing.done; i < end; i++) this.sockets.set(indexing.rows[i]!.key, indexing.rows[i]!);
     indexing.done = end;
     if (end === indexing.rows.length) this.indexing = undefined;
   }
