@@ -14,7 +14,9 @@
 //     thread's busy share (DevTools' TaskDuration)
 //   - bytes per poll at 1% churn against the full snapshot: proportional to churn      < 10% of it
 //   - the page's JS heap after the snapshot and the polls (after a GC)                 < 150 MB
-// In-page timings come from bench/ui-probe.js; bytes from the DevTools protocol's WebSocket frames.
+// In-page timings come from bench/ui-probe.js; bytes per poll from the DevTools protocol's WebSocket
+// frames, recorded only after the first rows (recording slows the page); the snapshot's bytes from a
+// Node client's first frame, just before the page loads.
 // Environment: BENCH_UI_POLLS (deltas to observe, default 8).
 import { fileURLToPath } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
@@ -70,23 +72,29 @@ async function main(): Promise<number> {
     // user has them: the server then polls from its start, not from the page's first connection.
     serve = await startServe({ settings: { intervalMs: 1000, listeningOnly: false, watchedPorts: DEFAULT_SETTINGS.watchedPorts } });
     // Open the page once the server holds its first snapshot, as when a user opens a running serve.
+    // Its snapshot frame is also the size a page's first snapshot has: the page's own is not
+    // recorded (see below).
     const warm = await ContractClient.connect(serve.port, { token: serve.token });
+    const snapshotFrame = firstSnapshotBytes(warm);
     await warm.request('ready', []);
     await warm.waitForEvent((e) => e.type === 'snapshot');
+    const snapshotBytes = await snapshotFrame;
     warm.close();
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     await page.addInitScript({ path: PROBE });
     const cdp = await context.newCDPSession(page);
-    const frames = await recordFrames(cdp);
-    await cdp.send('Performance.enable');
 
     // Told by the probe's console line: polling the page (waitForFunction) would run script and
     // inject Playwright's helpers on the page's main thread while the measured load is under way.
     const painted = page.waitForEvent('console', { predicate: (m) => m.text() === '__probe:first-rows', timeout: 60_000 });
     await page.goto(serve.url);
     await painted;
+    // DevTools starts watching only now. Recording frames copies each one's text out of the page
+    // (6 MB for the snapshot): measured on the first load, it added 150-300 ms that no user pays.
+    const frames = await recordFrames(cdp);
+    await cdp.send('Performance.enable');
     const firstRowsMs = (await probe(page)).firstRowsAt!;
     const snapshotMsg = (await probe(page)).messages.find((m) => m.type === 'snapshot');
     const rowCount = Number(await page.getAttribute('[role="grid"]', 'aria-rowcount')) - 1;
@@ -122,7 +130,6 @@ async function main(): Promise<number> {
     const port = load.listeners[Math.floor(load.listeners.length / 2)]!.port;
     const filterMs = await measureFilter(page, port);
 
-    const snapshotBytes = Math.max(0, ...frames.filter((f) => f.type === 'snapshot').map((f) => f.bytes));
     const deltaBytes = frames.filter((f) => f.type === 'delta').map((f) => f.bytes);
     const medianDeltaBytes = median(deltaBytes.slice(-POLLS));
     const handler = median(deltas.map((d) => d.handlerMs));
@@ -166,6 +173,18 @@ async function main(): Promise<number> {
     await serve?.stop().catch(() => undefined);
     await load?.stop().catch(() => undefined);
   }
+}
+
+/** The byte length of the first snapshot frame the client receives, as it crossed the wire. */
+function firstSnapshotBytes(client: ContractClient): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (data: Buffer) => {
+      if (!/"type":"snapshot"/.test(data.subarray(0, 80).toString('latin1'))) return;
+      client.ws.off('message', onMessage);
+      resolve(data.length);
+    };
+    client.ws.on('message', onMessage);
+  });
 }
 
 async function recordFrames(cdp: CDPSession): Promise<Array<{ type: string; bytes: number }>> {
