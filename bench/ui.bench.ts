@@ -1,7 +1,8 @@
 // `npm run bench:ui`: the browser app against `porthole serve` at ~22,000 real loopback sockets
 // (bench/load.ts: 1,000 listeners, 10,000 connections, 500 + 500 UDP), in Debian's Chromium.
 // One run, five figures, each against its target:
-//   - first rows: navigation start -> the frame that first paints a data row          < 1 s
+//   - first rows: navigation start -> the frame that first paints a data row, median of
+//     several fresh loads                                                             < 1 s
 //   - filter: keydown of the last character of `port:P` -> the frame after the grid's
 //     row count changed                                                               < 50 ms
 //   - delta apply: the page's script time per poll at 1% churn, in steady state: DevTools'
@@ -17,9 +18,10 @@
 // In-page timings come from bench/ui-probe.js; bytes per poll from the DevTools protocol's WebSocket
 // frames, recorded only after the first rows (recording slows the page); the snapshot's bytes from a
 // Node client's first frame, just before the page loads.
-// Environment: BENCH_UI_POLLS (deltas to observe, default 8).
+// Environment: BENCH_UI_POLLS (deltas to observe, default 8), BENCH_UI_LOADS (page loads for the
+// first-rows median, default 5).
 import { fileURLToPath } from 'node:url';
-import type { CDPSession, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { launchChromium, chromiumMissing } from '../test/e2e/chromium.js';
 import { ContractClient } from '../test/serve/clients.js';
 import { rendererMissing, startServe, type ServeProcess } from '../test/serve/run-serve.js';
@@ -30,6 +32,8 @@ const SCALE: LoadScale = { listeners: 1000, connections: 10_000, udpBound: 500, 
 const CHURN = 0.01;
 const POLLS = Number(process.env.BENCH_UI_POLLS ?? 8);
 const WARMUP_POLLS = 3;
+/** Fresh page loads whose median is the first-rows figure. */
+const FIRST_ROWS_LOADS = Math.max(1, Math.floor(Number(process.env.BENCH_UI_LOADS ?? 5)) || 5);
 const PROBE = fileURLToPath(new URL('./ui-probe.js', import.meta.url));
 
 interface ProbeMessage {
@@ -81,22 +85,18 @@ async function main(): Promise<number> {
     const snapshotBytes = await snapshotFrame;
     warm.close();
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    await page.addInitScript({ path: PROBE });
-    const cdp = await context.newCDPSession(page);
-
-    // Told by the probe's console line: polling the page (waitForFunction) would run script and
-    // inject Playwright's helpers on the page's main thread while the measured load is under way.
-    const painted = page.waitForEvent('console', { predicate: (m) => m.text() === '__probe:first-rows', timeout: 60_000 });
-    await page.goto(serve.url);
-    await painted;
+    // One load's first rows vary by ±200 ms here (two cores shared by the browser, the server and
+    // its polls): the figure is the median of several fresh loads. The last page stays for the rest.
+    const loads: FirstLoad[] = [];
+    for (let i = 0; i < FIRST_ROWS_LOADS; i++) loads.push(await loadPage(browser, serve.url, i < FIRST_ROWS_LOADS - 1));
+    const { page, cdp } = loads.at(-1)!;
     // DevTools starts watching only now. Recording frames copies each one's text out of the page
     // (6 MB for the snapshot): measured on the first load, it added 150-300 ms that no user pays.
     const frames = await recordFrames(cdp);
     await cdp.send('Performance.enable');
-    const firstRowsMs = (await probe(page)).firstRowsAt!;
-    const snapshotMsg = (await probe(page)).messages.find((m) => m.type === 'snapshot');
+    const byFirstRows = [...loads].sort((a, b) => a.firstRowsMs - b.firstRowsMs);
+    const { firstRowsMs, snapshotMsg } = byFirstRows[Math.floor(byFirstRows.length / 2)]!;
+    const firstRowsAll = loads.map((l) => l.firstRowsMs.toFixed(0)).join(', ');
     const rowCount = Number(await page.getAttribute('[role="grid"]', 'aria-rowcount')) - 1;
 
     await load.setChurn(CHURN);
@@ -138,7 +138,12 @@ async function main(): Promise<number> {
     const ratio = medianDeltaBytes / snapshotBytes;
 
     const rows: Row[] = [
-      { what: `first painted rows (${rowCount} in the table)`, value: `${firstRowsMs.toFixed(0)} ms`, target: '< 1000 ms', pass: firstRowsMs < 1000 },
+      {
+        what: `first painted rows (${rowCount} in the table; median of ${loads.length} loads: ${firstRowsAll} ms)`,
+        value: `${firstRowsMs.toFixed(0)} ms`,
+        target: '< 1000 ms',
+        pass: firstRowsMs < 1000,
+      },
       { what: `filter port:${port}, keydown -> painted`, value: `${filterMs.toFixed(1)} ms`, target: '< 50 ms', pass: filterMs < 50 },
       {
         what: `delta apply, script time per poll (mean of ${deltas.length}; median ${median(scriptPerInterval).toFixed(1)}, max ${max(scriptPerInterval).toFixed(1)})`,
@@ -157,7 +162,7 @@ async function main(): Promise<number> {
     print(rows);
     if (snapshotMsg) {
       console.log(
-        `  first rows: the snapshot (${kb(snapshotMsg.chars)}) arrived at ${snapshotMsg.at.toFixed(0)} ms, its handler took ${snapshotMsg.handlerMs.toFixed(0)} ms, ` +
+        `  first rows, median load: the snapshot (${kb(snapshotMsg.chars)}) arrived at ${snapshotMsg.at.toFixed(0)} ms, its handler took ${snapshotMsg.handlerMs.toFixed(0)} ms, ` +
           `the next frame came ${(snapshotMsg.toFrameMs ?? NaN).toFixed(0)} ms after its arrival`,
       );
     }
@@ -185,6 +190,30 @@ function firstSnapshotBytes(client: ContractClient): Promise<number> {
     };
     client.ws.on('message', onMessage);
   });
+}
+
+interface FirstLoad {
+  page: Page;
+  cdp: CDPSession;
+  firstRowsMs: number;
+  snapshotMsg: ProbeMessage | undefined;
+}
+
+/** Open the page in a fresh context (nothing cached) and wait for its first rows; `close` it after. */
+async function loadPage(browser: Browser, url: string, close: boolean): Promise<FirstLoad> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.addInitScript({ path: PROBE });
+  const cdp = await context.newCDPSession(page);
+  // Told by the probe's console line: polling the page (waitForFunction) would run script and
+  // inject Playwright's helpers on the page's main thread while the measured load is under way.
+  const painted = page.waitForEvent('console', { predicate: (m) => m.text() === '__probe:first-rows', timeout: 60_000 });
+  await page.goto(url);
+  await painted;
+  const seen = await probe(page);
+  const load = { page, cdp, firstRowsMs: seen.firstRowsAt!, snapshotMsg: seen.messages.find((m) => m.type === 'snapshot') };
+  if (close) await context.close();
+  return load;
 }
 
 async function recordFrames(cdp: CDPSession): Promise<Array<{ type: string; bytes: number }>> {
