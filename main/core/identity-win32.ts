@@ -3,9 +3,10 @@
 import { runCommand } from './collect/run.js';
 import type { IdentityBackend, ProcessIdentity, ProcessLink } from './identity-types.js';
 
-const ROW = "'{0}|{1}|{2}|{3}|{4}' -f $_.ProcessId, $_.ParentProcessId, $(if ($_.CreationDate) { ([DateTimeOffset]$_.CreationDate).ToUnixTimeMilliseconds() } else { '' }), $_.ExecutablePath, $_.Name";
+/** The PowerShell expression that prints one Win32_Process (`$_`) as a line parseCimLine() reads. */
+export const CIM_ROW = "'{0}|{1}|{2}|{3}|{4}' -f $_.ProcessId, $_.ParentProcessId, $(if ($_.CreationDate) { ([DateTimeOffset]$_.CreationDate).ToUnixTimeMilliseconds() } else { '' }), $_.ExecutablePath, $_.Name";
 
-interface CimRow {
+export interface CimRow {
   pid: number;
   ppid: number;
   startTime: number | null;
@@ -15,15 +16,21 @@ interface CimRow {
 }
 
 /**
- * Parse "pid|ppid|epochMs|exe|name" lines. Windows paths cannot hold '|'; the name comes last so
- * that it is the only field that may.
+ * Parse one "pid|ppid|epochMs|exe|name" line; null for anything else. Windows paths cannot hold
+ * '|'; the name comes last so that it is the only field that may.
  */
+export function parseCimLine(line: string): CimRow | null {
+  const m = /^(\d+)\|(\d+)\|(\d*)\|([^|]*)\|(.*)$/.exec(line.trim());
+  if (!m) return null;
+  return { pid: Number(m[1]), ppid: Number(m[2]), startTime: m[3] ? Number(m[3]) : null, exe: m[4] || null, name: m[5]! };
+}
+
+/** Every line parseCimLine() accepts, in order; the rest are skipped. */
 export function parseCimLines(text: string): CimRow[] {
   const rows: CimRow[] = [];
   for (const line of text.split(/\r?\n/)) {
-    const m = /^(\d+)\|(\d+)\|(\d*)\|([^|]*)\|(.*)$/.exec(line.trim());
-    if (!m) continue;
-    rows.push({ pid: Number(m[1]), ppid: Number(m[2]), startTime: m[3] ? Number(m[3]) : null, exe: m[4] || null, name: m[5]! });
+    const row = parseCimLine(line);
+    if (row) rows.push(row);
   }
   return rows;
 }
@@ -34,7 +41,7 @@ function powershell(script: string): Promise<string> {
 
 async function read(pid: number): Promise<ProcessIdentity | null> {
   try {
-    const out = await powershell(`Get-CimInstance Win32_Process -Filter 'ProcessId=${pid}' | ForEach-Object { ${ROW} }`);
+    const out = await powershell(`Get-CimInstance Win32_Process -Filter 'ProcessId=${pid}' | ForEach-Object { ${CIM_ROW} }`);
     const row = parseCimLines(out).find((r) => r.pid === pid);
     // Without a creation time (System, Idle) there is nothing to check reuse against: treat as unreadable.
     if (!row || row.startTime === null) return null;
@@ -45,7 +52,7 @@ async function read(pid: number): Promise<ProcessIdentity | null> {
 }
 
 async function list(): Promise<ProcessLink[]> {
-  const out = await powershell(`Get-CimInstance Win32_Process | ForEach-Object { ${ROW} }`);
+  const out = await powershell(`Get-CimInstance Win32_Process | ForEach-Object { ${CIM_ROW} }`);
   return parseCimLines(out).map(({ pid, ppid, startTime }) => ({ pid, ppid, startTime }));
 }
 

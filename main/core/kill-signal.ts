@@ -1,6 +1,7 @@
 // Deliver "please stop" or "stop now" to one pid, the way each OS spells it. Callers have already
 // checked the identity; this layer only refuses numbers that can never be a single ordinary process.
 import { runCommand } from './collect/run.js';
+import { ctrlCThroughConsole } from './kill-console-win32.js';
 
 export type KillSignal = 'SIGTERM' | 'SIGKILL';
 
@@ -10,10 +11,11 @@ export type SignalResult =
   /** ESRCH: no such process (it exited: fine). EPERM: not ours to signal. */
   | { ok: false; how: string; code: 'ESRCH' | 'EPERM' | 'EINVAL' | 'FAILED'; message: string };
 
-export type SignalSender = (pid: number, signal: KillSignal) => Promise<SignalResult>;
+/** `expected`: what the plan knows of the process, for a sender that checks again as it signals. */
+export type SignalSender = (pid: number, signal: KillSignal, expected?: { startTime: number }) => Promise<SignalResult>;
 
 export function signalSender(platform: NodeJS.Platform = process.platform): SignalSender {
-  return platform === 'win32' ? taskkill : posixKill;
+  return platform === 'win32' ? windowsSignal : posixKill;
 }
 
 // pid 0 and negative pids address process groups and -1 means "everything we may signal": the
@@ -38,8 +40,28 @@ async function posixKill(pid: number, signal: KillSignal): Promise<SignalResult>
   }
 }
 
-// Node's process.kill on Windows always terminates outright, so the graceful step goes through
-// taskkill without /F, which asks the process to close (console programs often can't be asked).
+// Windows has no SIGTERM, and Node's process.kill there always terminates outright. The graceful
+// step is a Ctrl+C for a console program, when nothing unrelated shares its console (see
+// kill-console.ts); otherwise `taskkill` without /F, which asks a windowed program to close.
+async function windowsSignal(pid: number, signal: KillSignal, expected?: { startTime: number }): Promise<SignalResult> {
+  if (signal === 'SIGKILL') return taskkill(pid, signal);
+  const refused = refuseNumber(pid, 'Ctrl+C');
+  if (refused) return refused;
+  const ctrlC = await ctrlCThroughConsole({ pid, ...(expected ? { startTime: expected.startTime } : {}) });
+  if (ctrlC.kind === 'sent') return { ok: true, how: ctrlC.how };
+  if (ctrlC.kind === 'declined') {
+    const { reason, message } = ctrlC.verdict;
+    if (reason === 'gone' || reason === 'reused') return { ok: false, how: 'Ctrl+C', code: 'ESRCH', message };
+    // taskkill's request to close could close that shared console's window, reaching the same
+    // unrelated programs: the graceful step stops here, and --force (taskkill /F) stays possible.
+    if (reason === 'shared') return { ok: false, how: 'Ctrl+C', code: 'FAILED', message };
+  }
+  // No console (a windowed program, a service), or the helper could not run: ask its windows to close.
+  const closed = await taskkill(pid, signal);
+  if (closed.ok || ctrlC.kind !== 'failed' || closed.code !== 'FAILED') return closed;
+  return { ...closed, message: `${closed.message} (Ctrl+C could not be tried either: ${ctrlC.message})` };
+}
+
 async function taskkill(pid: number, signal: KillSignal): Promise<SignalResult> {
   const args = ['/PID', String(pid), ...(signal === 'SIGKILL' ? ['/F'] : [])];
   const how = `taskkill ${args.join(' ')}`;

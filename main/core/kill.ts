@@ -57,6 +57,8 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
   const steps: KillStep[] = [];
   const results = new Map<number, KillResult>();
   const alive = new Map<number, KillCandidate>();
+  /** Alive, but the graceful request could not be made: waiting the grace period for them is pointless. */
+  const unasked = new Set<number>();
   const ancestors = new Set(await deps.ancestorsOf(deps.selfPid));
 
   const settle = (c: KillCandidate, outcome: KillOutcome, signal: KillSignal | null, message: string, reason?: RefusalReason) => {
@@ -95,12 +97,15 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
       steps.push({ kind: 'skipped', at: deps.now(), pid: c.pid, reason: 'identity-changed', message });
       return settle(c, 'refused', null, message, 'identity-changed');
     }
-    const sent = await deps.sendSignal(c.pid, signal);
+    const sent = await deps.sendSignal(c.pid, signal, { startTime: c.startTime });
     steps.push({ kind: 'signal', at: deps.now(), pid: c.pid, signal, how: sent.how, delivered: sent.ok, ...(sent.ok ? {} : { error: sent.message }) });
-    // A graceful request that could not be made (Windows console programs refuse taskkill without
-    // /F) leaves the process running: still a candidate for --force rather than a dead end.
-    if (sent.ok || (signal === 'SIGTERM' && sent.code === 'FAILED')) alive.set(c.pid, c);
-    else if (sent.code === 'ESRCH') {
+    // A graceful request that could not be made (on Windows: a console program whose console is
+    // shared, so no Ctrl+C, and with no window for taskkill to close) leaves the process running:
+    // still a candidate for --force rather than a dead end.
+    if (sent.ok || (signal === 'SIGTERM' && sent.code === 'FAILED')) {
+      alive.set(c.pid, c);
+      if (!sent.ok) unasked.add(c.pid);
+    } else if (sent.code === 'ESRCH') {
       if (signal === 'SIGKILL') exited(c, 'SIGTERM');
       else settle(c, 'already-gone', null, `${c.name} (pid ${c.pid}) had already exited.`);
     } else settle(c, 'failed', signal, `${signal} to ${c.name} (pid ${c.pid}) failed: ${sent.message}`);
@@ -113,6 +118,7 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
         if (!id || id.startTime !== c.startTime) exited(c, after);
       }
       if (alive.size === 0 || deps.now() >= deadline || abort?.aborted) return;
+      if (after === 'SIGTERM' && [...alive.keys()].every((pid) => unasked.has(pid))) return;
       await sleep(Math.min(pause, Math.max(1, deadline - deps.now())), abort);
     }
   };
@@ -131,10 +137,13 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
     await waitForExit(deps.now() + killWaitMs, 'SIGKILL');
   }
 
-  const lastSignal = (pid: number) => [...steps].reverse().find((s): s is Extract<KillStep, { kind: 'signal' }> => s.kind === 'signal' && s.pid === pid && s.delivered)?.signal ?? null;
+  const signals = (pid: number) => steps.filter((s): s is Extract<KillStep, { kind: 'signal' }> => s.kind === 'signal' && s.pid === pid);
+  const lastSignal = (pid: number) => signals(pid).findLast((s) => s.delivered)?.signal ?? null;
   for (const c of alive.values()) {
     const sig = lastSignal(c.pid);
-    const after = sig === null ? ': the request to stop it could not be delivered' : ` ${sig === 'SIGKILL' ? killWaitMs : graceMs} ms after ${sig}`;
+    const undelivered = signals(c.pid).findLast((s) => !s.delivered)?.error;
+    const after =
+      sig !== null ? ` ${sig === 'SIGKILL' ? killWaitMs : graceMs} ms after ${sig}` : `: the request to stop it could not be made${undelivered ? ` (${undelivered})` : ''}`;
     settle(c, 'still-running', sig, `${c.name} (pid ${c.pid}) is still running${after}.`);
   }
   for (const c of candidates) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readIdentity } from '../../main/core/identity.js';
-import type { KillSignal, SignalResult } from '../../main/core/kill-signal.js';
+import { signalSender, type KillSignal, type SignalResult } from '../../main/core/kill-signal.js';
 import { executeKill, planKill, type KillCandidate, type KillDeps, type KillPlan } from '../../main/core/kill.js';
 import type { PortSocket } from '../../main/core/port-view.js';
 import { PF_KTHREAD, readProcStat } from '../../main/core/procfs.js';
@@ -121,6 +121,51 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     expect(report.portFree, report.ports.map((p) => p.message).join(' ')).toBe(true);
     expect(report.ok).toBe(true);
     expect(await s.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  // Windows' case (kill-signal.ts): a console shared with unrelated programs gets no Ctrl+C, and
+  // taskkill without /F has no window to close. Here the graceful step is refused the same way,
+  // and SIGKILL is the real one.
+  describe('when the graceful request cannot be made', () => {
+    const refuseGraceful = (seen: { pid: number; startTime: number | undefined }[]): KillDeps['sendSignal'] => {
+      const real = signalSender('linux');
+      return async (pid, signal, expected) => {
+        seen.push({ pid, startTime: expected?.startTime });
+        if (signal === 'SIGKILL') return real(pid, signal);
+        return { ok: false, how: 'Ctrl+C', code: 'FAILED', message: 'Ctrl+C was not sent: node (pid 1234) shares its console' };
+      };
+    };
+
+    it('with force, goes to SIGKILL without waiting out a grace period nobody was asked to use', async () => {
+      const s = await spawnHelper({ host: '127.0.0.1' });
+      const plan = await planKill({ port: s.port! });
+      const seen: { pid: number; startTime: number | undefined }[] = [];
+      // A minute's grace: waited out, it would outlast this test's time limit.
+      const report = await executeKill(plan, { force: true, graceMs: 60_000, deps: { sendSignal: refuseGraceful(seen) } });
+      expect(seen).toEqual([
+        { pid: s.pid, startTime: plan.candidates[0]!.startTime },
+        { pid: s.pid, startTime: plan.candidates[0]!.startTime },
+      ]);
+      expect(report.steps.filter((x) => x.kind === 'signal')).toMatchObject([
+        { signal: 'SIGTERM', delivered: false, error: expect.stringContaining('shares its console') },
+        { signal: 'SIGKILL', delivered: true },
+      ]);
+      expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'exited', signal: 'SIGKILL' }]);
+      expect(report.portFree).toBe(true);
+      expect(await s.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    });
+
+    it('without force, says at once why it is still running, and advises --force', async () => {
+      const s = await spawnHelper({ host: '127.0.0.1' });
+      const plan = await planKill({ port: s.port! });
+      const report = await executeKill(plan, { graceMs: 60_000, deps: { sendSignal: refuseGraceful([]) } });
+      expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'still-running', signal: null }]);
+      expect(report.results[0]!.message).toBe(
+        `node (pid ${s.pid}) is still running: the request to stop it could not be made (Ctrl+C was not sent: node (pid 1234) shares its console).`,
+      );
+      expect(report.advice).toMatch(/--force/);
+      expect(isRunning(s.child)).toBe(true);
+    });
   });
 
   it('with --tree, stops the target and the child it spawned, parent first', async () => {

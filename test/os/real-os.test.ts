@@ -105,8 +105,9 @@ describe(`real sockets on ${process.platform}`, () => {
     const plan = await planKill({ port: l.port });
     expect(plan.refusals).toEqual([]);
     expect(plan.candidates.map((c) => c.pid)).toEqual([l.pid]);
-    // Windows: taskkill without /F only asks windows to close, and a console node has none, so
-    // the graceful step cannot stop it there; --force (taskkill /F) is what the CLI would advise.
+    // Windows: this listener shares the test's own console (its stderr is inherited), so no Ctrl+C
+    // may go there (it would reach this test too), and taskkill without /F has no window to close;
+    // --force (taskkill /F) is what the CLI would advise. windows-ctrl-c.test.ts covers the Ctrl+C.
     const force = process.platform === 'win32';
     const report = await executeKill(plan, { force, graceMs: force ? 1000 : 5000 });
     expect(report.results.map((r) => [r.pid, r.outcome])).toEqual([[l.pid, 'exited']]);
