@@ -122,24 +122,28 @@ Add-Type -Namespace Porthole -Name ConsoleCtrl -MemberDefinition @'
 '@
 $out.WriteLine("SELF $PID")
 Get-CimInstance Win32_Process | ForEach-Object { $out.WriteLine((${CIM_ROW})) }
-# The Ctrl+C reaches every process on the console, this one included: ignore it here.
-[void][Porthole.ConsoleCtrl]::SetConsoleCtrlHandler([IntPtr]::Zero, $true)
 [void][Porthole.ConsoleCtrl]::FreeConsole()
 if (-not [Porthole.ConsoleCtrl]::AttachConsole(${pid})) {
   $out.WriteLine("NOCONSOLE " + [Runtime.InteropServices.Marshal]::GetLastWin32Error())
   exit 0
 }
+# From here on this process is on the target's console: it leaves before every exit, so that
+# nothing PowerShell does on its way out touches that console.
+# The Ctrl+C reaches every process on the console, this one included: ignore it here.
+[void][Porthole.ConsoleCtrl]::SetConsoleCtrlHandler([IntPtr]::Zero, $true)
 $ids = New-Object 'uint32[]' 4096
 $n = [Porthole.ConsoleCtrl]::GetConsoleProcessList($ids, 4096)
 if ($n -lt 1 -or $n -gt 4096) {
   $out.WriteLine("NOCONSOLE " + [Runtime.InteropServices.Marshal]::GetLastWin32Error())
+  [void][Porthole.ConsoleCtrl]::FreeConsole()
   exit 0
 }
 $out.WriteLine("CONSOLE " + (($ids | Select-Object -First $n) -join ' '))
 $out.WriteLine('READY')
-if ($in.ReadLine() -ne 'GO') { exit 0 }
-if ([Porthole.ConsoleCtrl]::GenerateConsoleCtrlEvent(0, 0)) { $out.WriteLine('SENT') }
-else { $out.WriteLine("NOTSENT " + [Runtime.InteropServices.Marshal]::GetLastWin32Error()) }
+if ($in.ReadLine() -eq 'GO') {
+  if ([Porthole.ConsoleCtrl]::GenerateConsoleCtrlEvent(0, 0)) { $out.WriteLine('SENT') }
+  else { $out.WriteLine("NOTSENT " + [Runtime.InteropServices.Marshal]::GetLastWin32Error()) }
+}
 [void][Porthole.ConsoleCtrl]::FreeConsole()
 exit 0
 `;
