@@ -1,6 +1,7 @@
 // Command-line grammar. Everything the user typed is checked here, before anything runs, so a
 // typo gets one clear line and exit code 2 and never a half-done action.
 import { parseArgs } from 'node:util';
+import { closest } from './suggest.js';
 
 export type Command =
   | { name: 'list'; listening: boolean; json: boolean; output?: string }
@@ -65,7 +66,8 @@ export function parseCommand(argv: string[]): Command {
   if (/^\d+$/.test(first) || /^:\d+$/.test(first)) return parsePortQuery(argv);
   // "3e3", "0x50", "+80", "80.0": meant as a port, so say what is wrong with it (parsePort throws).
   if (/^\s*[+:]?\d/.test(first)) parsePort(first);
-  throw new UsageError(`unknown command "${first}" (try: porthole help)`);
+  const meant = closest(first, [...SUBCOMMANDS, 'version']);
+  throw new UsageError(`unknown command "${first}" (${meant ? `did you mean "${meant}"? ` : ''}try: porthole help)`);
 }
 
 /** Where the first word that is not an option (nor an option's value) is, if any. */
@@ -90,7 +92,7 @@ function parse(command: string, args: string[], positionals: { min: number; max:
   try {
     parsed = parseArgs({ args, options: FLAGS[command]!, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${command}: ${cleanParseError((error as Error).message)}`);
+    throw new UsageError(`${command}: ${cleanParseError((error as Error).message)}${optionHint(command, (error as Error).message)}`);
   }
   const count = parsed.positionals.length;
   if (count < positionals.min) throw new UsageError(`${command}: missing ${positionals.what}`);
@@ -165,6 +167,19 @@ function parseInterval(text: string): number {
   const ms = match[2] === 'ms' ? Number(match[1]) : Number(match[1]) * 1000;
   if (ms < 250 || ms > 3_600_000) throw new UsageError(`--interval must be between 250ms and 1h`);
   return ms;
+}
+
+/**
+ * For an unknown option: the command's own option it most likely stands for, or the commands it
+ * belongs to when it is another command's (`porthole 3000 --force` means `porthole kill 3000 --force`).
+ */
+function optionHint(command: string, message: string): string {
+  const name = /^Unknown option '--?([^']+)'/.exec(message)?.[1];
+  if (name === undefined) return '';
+  const own = closest(name, Object.keys(FLAGS[command]!));
+  if (own !== undefined) return ` (did you mean --${own}?)`;
+  const owners = Object.keys(FLAGS).filter((other) => other !== command && other !== 'port' && name in FLAGS[other]!);
+  return owners.length > 0 ? ` (--${name} is an option of ${owners.join(' and ')})` : '';
 }
 
 /** Node's parseArgs messages mention internals ("To specify a positional argument..."): keep the first sentence. */

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HelpRequested, parseCommand, UsageError } from '../../main/cli/args.js';
+import { closest, editDistance } from '../../main/cli/suggest.js';
 
 describe('options may come before the command or the port', () => {
   const same: Array<[string[], string[]]> = [
@@ -34,6 +35,37 @@ describe('options may come before the command or the port', () => {
 
   it('after --, a word that starts with a dash is not an option', () => {
     expect(() => parseCommand(['--', '--json'])).toThrow(/unknown command "--json"/);
+  });
+});
+
+describe('a typo gets the word it most likely stands for', () => {
+  it.each([
+    ['kil 3000', 'unknown command "kil" (did you mean "kill"? try: porthole help)'],
+    ['lsit', 'unknown command "lsit" (did you mean "list"? try: porthole help)'],
+    ['wathc 3000', 'unknown command "wathc" (did you mean "watch"? try: porthole help)'],
+    ['verison', 'unknown command "verison" (did you mean "version"? try: porthole help)'],
+    ['frobnicate', 'unknown command "frobnicate" (try: porthole help)'],
+    ['--listenin', 'list: unknown option --listenin (did you mean --listening?)'],
+    ['kill 3000 --froce', 'kill: unknown option --froce (did you mean --force?)'],
+    ['why 3000 --upd', 'why: unknown option --upd (did you mean --udp?)'],
+    ['list --jsn', 'list: unknown option --jsn (did you mean --json?)'],
+    // Another command's option: say whose, so `porthole 3000 --force` leads to `porthole kill 3000 --force`.
+    ['3000 --force', 'port: unknown option --force (--force is an option of kill)'],
+    ['watch --port 3000', 'watch: unknown option --port (--port is an option of serve)'],
+    ['list --bogus', 'list: unknown option --bogus'],
+  ])('%s', (argv, message) => {
+    expect(() => parseCommand(argv.split(' '))).toThrow(new UsageError(message));
+  });
+
+  it('guesses only when one word is clearly closest', () => {
+    expect(editDistance('kil', 'kill')).toBe(1);
+    expect(editDistance('wathc', 'watch')).toBe(1); // one swap
+    expect(editDistance('', 'why')).toBe(3);
+    expect(closest('wy', ['why', 'way'])).toBeUndefined(); // a tie is no help
+    expect(closest('lst', ['list', 'kill'])).toBe('list');
+    expect(closest('kl', ['kill'])).toBeUndefined(); // two edits in a short word: too far
+    expect(closest('listning', ['listening'])).toBe('listening');
+    expect(closest('list', ['list'])).toBeUndefined(); // itself is not a suggestion
   });
 });
 
