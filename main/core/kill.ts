@@ -177,7 +177,7 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
     aborted,
     ok: !aborted && gone && plan.refusals.length === 0 && portFree !== false,
     summary: summarize(ordered, ports, aborted),
-    advice: advise(ordered, plan, force, ports),
+    advice: advise(ordered, plan, force, ports, deps.platform),
   };
 }
 
@@ -215,12 +215,20 @@ function summarize(results: KillResult[], ports: KillReport['ports'], aborted: b
   return parts.join(' ');
 }
 
-function advise(results: KillResult[], plan: KillPlan, force: boolean, ports: KillReport['ports']): string | null {
+function advise(results: KillResult[], plan: KillPlan, force: boolean, ports: KillReport['ports'], platform: NodeJS.Platform): string | null {
   const has = (o: KillOutcome) => results.some((r) => r.outcome === o);
   const restarted = ports.find((p) => p.restartedBy)?.restartedBy;
   if (restarted) return `Started again by ${restarted.by}. To stop it for good: ${restarted.stop}`;
-  if (has('still-running') && !force) return 'Retry with --force to follow SIGTERM with SIGKILL, which cannot be ignored.';
-  if (has('still-running')) return 'It survived SIGKILL, so it is stuck inside the kernel (uninterruptible I/O, state D); it will exit when that I/O completes.';
+  // Windows' forced stop is taskkill /F (TerminateProcess), and its graceful one may not be SIGTERM at all.
+  const windows = platform === 'win32';
+  if (has('still-running') && !force) {
+    return windows ? 'Retry with --force to end it with taskkill /F, which it cannot refuse.' : 'Retry with --force to follow SIGTERM with SIGKILL, which cannot be ignored.';
+  }
+  if (has('still-running')) {
+    return windows
+      ? 'It survived taskkill /F, so it is stuck inside the kernel (waiting on a driver or on I/O); it will exit when that completes.'
+      : 'It survived SIGKILL, so it is stuck inside the kernel (uninterruptible I/O, state D); it will exit when that I/O completes.';
+  }
   if (results.some((r) => r.outcome === 'failed' && /permission|denied/i.test(r.message))) return 'Run Porthole with sudo (or as administrator) to stop another user\'s process.';
   if (plan.refusals.some((r) => r.reason === 'hidden-owner')) return 'Run Porthole with sudo (or as administrator) to see, and stop, the hidden owner.';
   if (results.some((r) => r.reason === 'identity-changed')) return 'Plan again: the process table changed since this plan was made.';
