@@ -203,7 +203,7 @@ Usage:
 Options:
   --json        machine-readable output (documented in README.md)
   --listening   only listening TCP sockets and bound UDP sockets
-  --force       escalate to SIGKILL when SIGTERM is not enough
+  --force       ${process.platform === 'win32' ? 'end it with taskkill /F when Ctrl+C is not enough' : 'escalate to SIGKILL when SIGTERM is not enough'}
   --tree        also stop the process's children
   --yes         do not ask for confirmation (required when stdin is not a terminal)
 

@@ -4,6 +4,7 @@ import { useEffect, useId, useRef } from 'react';
 import { KILL_GRACE_MS } from '../../main/core/contract-defaults.js';
 import type { KillPlanView } from '../../main/core/contract.js';
 import type { KillRequestInput } from '../kill/target.js';
+import { onWindows } from '../platform.js';
 
 export interface KillDialogProps {
   req: KillRequestInput;
@@ -80,7 +81,7 @@ export function KillDialog({ req, plan, onConfirm, onCancel }: KillDialogProps) 
             ))}
           </ul>
         ) : null}
-        <p className="muted small">{howItStops(n, req)}</p>
+        <p className="muted small">{howItStops(n, req, onWindows())}</p>
         <div className="modal-actions">
           <button type="button" ref={cancelRef} onClick={onCancel}>
             Cancel
@@ -110,12 +111,15 @@ function trapFocus(e: React.KeyboardEvent, root: HTMLElement | null) {
 }
 
 /**
- * What the kill will do, as the engine does it: SIGTERM first either way, so a server can close
- * cleanly; force adds SIGKILL for whatever is still running after the grace period.
+ * What the kill will do, as the engine does it: a graceful request first either way, so a server
+ * can close cleanly (SIGTERM; on Windows a Ctrl+C, or a close request to a windowed program); force
+ * then ends whatever is still running after the grace period (SIGKILL; taskkill /F on Windows).
  */
-function howItStops(count: number, req: Pick<KillRequestInput, 'force' | 'tree'>): string {
+export function howItStops(count: number, req: Pick<KillRequestInput, 'force' | 'tree'>, windows: boolean): string {
   const [object, subject] = count === 1 ? ['it', 'it'] : ['them', 'they'];
-  const first = `Porthole asks ${object} to stop (SIGTERM) so ${subject} can clean up`;
-  const then = req.force ? `, then kills whatever still runs after ${KILL_GRACE_MS / 1000} s (SIGKILL).` : `. Anything that ignores this keeps running: Force kill then finishes the job.`;
+  const first = `Porthole asks ${object} to stop (${windows ? 'Ctrl+C' : 'SIGTERM'}) so ${subject} can clean up`;
+  const then = req.force
+    ? `, then kills whatever still runs after ${KILL_GRACE_MS / 1000} s (${windows ? 'taskkill /F' : 'SIGKILL'}).`
+    : `. Anything that ignores this keeps running: Force kill then finishes the job.`;
   return `${first}${then}${req.tree ? ' Child processes are included.' : ''}`;
 }

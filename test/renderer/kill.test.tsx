@@ -4,6 +4,8 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { details, dialog, renderApp, rowWith, within } from './app-helpers.js';
 import { FakeApi, killResult, plan } from './fixtures.js';
+import { howItStops } from '../../renderer/components/KillDialog.js';
+import { onWindows } from '../../renderer/platform.js';
 
 afterEach(cleanup);
 
@@ -101,6 +103,16 @@ describe('kill flow', () => {
     await userEvent.click(within(d).getByRole('button', { name: 'Kill' }));
     expect(api.callsOf('kill')[1]).toEqual([{ target: { pid: 4821 }, tree: false, force: true, confirmed: [{ pid: 4821, startTime: 1234 }] }]);
     await screen.findByText('✓ The port is free.');
+  });
+
+  it("names each OS's own way of stopping, since the page runs on the engine's machine", () => {
+    expect(onWindows('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) porthole/0.1.0 Chrome/138.0.7204.97 Electron/37.2.0 Safari/537.36')).toBe(true);
+    expect(onWindows('Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36')).toBe(false);
+    expect(onWindows('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36')).toBe(false);
+    expect(howItStops(1, { force: true, tree: false }, true)).toBe('Porthole asks it to stop (Ctrl+C) so it can clean up, then kills whatever still runs after 3 s (taskkill /F).');
+    expect(howItStops(2, { force: false, tree: true }, false)).toBe(
+      'Porthole asks them to stop (SIGTERM) so they can clean up. Anything that ignores this keeps running: Force kill then finishes the job. Child processes are included.',
+    );
   });
 
   it('shows refusals instead of a dialog when nothing may be killed', async () => {
