@@ -207,4 +207,5 @@ Options:
   --tree        also stop the process's children
   --yes         do not ask for confirmation (required when stdin is not a terminal)
 
-Exit codes: 0 ok, 1 "no" (port free / still held / not bindable), 2 bad arguments, 3 refused or declined.`;
+Exit codes: 0 ok, 1 "no" (port free / still held / not bindable), 2 bad arguments, 3 refused or declined,
+4 could not find out (the system's tools failed).`;

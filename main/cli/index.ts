@@ -1,10 +1,10 @@
 // The porthole command: parse, run one command, map the outcome to an exit code.
 import { parseCommand, HelpRequested, UsageError, USAGE, type Command } from './args.js';
+import { EXIT_UNKNOWN, EXIT_USAGE } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 
 declare const PORTHOLE_VERSION: string | undefined;
 
-export const EXIT_USAGE = 2;
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let command: Command;
@@ -29,8 +29,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return EXIT_USAGE;
     }
     // An OS tool that is missing or failing: one line, not a stack trace.
-    io.err(`porthole: ${(error as Error).message}`);
-    return 1;
+    io.err(`porthole: ${(error as Error).message.split('\n')[0]}`);
+    return EXIT_UNKNOWN;
   }
 }
 

@@ -2,6 +2,7 @@
 // a listener is loopback-only or reachable from the network).
 import os from 'node:os';
 import type { InterfaceTraffic } from '../core/contract.js';
+import { systeminformation } from '../core/lazy-modules.js';
 
 export interface TrafficSampler {
   sample(): Promise<InterfaceTraffic[]>;
@@ -11,8 +12,7 @@ export function createTrafficSampler(): TrafficSampler {
   return {
     async sample() {
       // systeminformation computes per-second rates from its own previous call.
-      const si = await import('systeminformation');
-      const stats = await si.networkStats('*');
+      const stats = await systeminformation().networkStats('*');
       const interfaces = os.networkInterfaces();
       return stats.map((s) => {
         const addrs = interfaces[s.iface] ?? [];

@@ -1,12 +1,11 @@
 // `porthole kill 3000` / `porthole kill pid:1234`: plan, confirm, stop gracefully, verify.
 // Exit 0 when everything planned is gone and the port is free, 1 when something still holds it,
-// 3 when Porthole refused (safety rules) or the user declined.
+// 3 when Porthole refused (safety rules) or the user declined, 4 when the sockets could not be listed.
 import { createInterface } from 'node:readline/promises';
 import { executeKill, planHeadline, planKill, type KillPlan, type KillReport } from '../../core/kill.js';
 import { UsageError } from '../args.js';
+import { EXIT_REFUSED, EXIT_UNKNOWN } from '../exit-codes.js';
 import { printJson, type CliIO } from '../io.js';
-
-export const EXIT_REFUSED = 3;
 
 export interface KillOptions {
   target: { port: number } | { pid: number };
@@ -26,6 +25,7 @@ export async function runKill(options: KillOptions, io: CliIO): Promise<number> 
     if (options.json) printJson(io, { plan, report: null });
     else printPlan(plan, io);
     // Nothing to stop: success only if nothing was refused (a free port, say).
+    if (plan.refusals.some((r) => r.reason === 'lookup-failed')) return EXIT_UNKNOWN;
     return plan.refusals.length > 0 ? EXIT_REFUSED : 0;
   }
 

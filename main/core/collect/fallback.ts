@@ -8,6 +8,7 @@
 // Each platform branch formats rows differently ("tcp6" vs "tcp", "*" vs "0.0.0.0", bracketed
 // IPv6 from ss), so mapSystemInformation normalises all of them.
 import type { Systeminformation } from 'systeminformation';
+import { systeminformation } from '../lazy-modules.js';
 import type { Family, SocketState } from '../model.js';
 import { CollectorError, type CollectOptions, type Collector, type OwnedSocket, type RawCollection } from './types.js';
 import type { ParsedProcess } from './parse/types.js';
@@ -20,9 +21,7 @@ type Connection = Systeminformation.NetworkConnectionsData;
 type Fetch = () => Promise<Connection[]>;
 
 const defaultFetch: Fetch = async () => {
-  // Loaded on demand: systeminformation is large and only this rarely used path needs it.
-  const si = await import('systeminformation');
-  return si.networkConnections();
+  return systeminformation().networkConnections();
 };
 
 export interface FallbackMapping {

@@ -1,6 +1,7 @@
 // Linux: `ss -tunaeH` for the sockets (with inodes), /proc/*/fd for their owners.
 // When `ss` is missing (minimal containers), /proc/net/{tcp,tcp6,udp,udp6} give the same sockets.
 import os from 'node:os';
+import { fsPromises } from '../lazy-modules.js';
 import { InodeOwnerIndex } from './linux-inodes.js';
 import { parseProcNet } from './parse/procnet.js';
 import { InetDiagCache, parseInetDiag } from './parse/inet-diag.js';
@@ -239,9 +240,7 @@ export class LinuxCollector implements Collector {
     }
     this.name = 'linux-procfs';
     const out = emptyOutcome();
-    // Loaded here: only machines without ss read /proc/net, and loading fs/promises is ~1.5 ms of
-    // every `porthole 3000`.
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = fsPromises();
     for (const [file, protocol, family] of PROC_NET) {
       let text: string;
       try {
