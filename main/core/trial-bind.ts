@@ -25,7 +25,19 @@ export function isValidPort(port: unknown): port is number {
 
 export function trialBind(spec: BindSpec): Promise<BindResult> {
   if (!isValidPort(spec.port)) throw new RangeError(`trialBind: not a port: ${String(spec.port)}`);
-  return spec.protocol === 'tcp' ? bindTcp(spec) : bindUdp(spec);
+  const bindable = { ...spec, address: spec.address === null ? null : bindableAddress(spec.address) };
+  return spec.protocol === 'tcp' ? bindTcp(bindable) : bindUdp(bindable);
+}
+
+/**
+ * The address as Node can bind it. An IPv4 socket bound to a device (SO_BINDTODEVICE, which `ss`
+ * shows as 127.0.0.53%lo) has no such form, and Node cannot bind to a device: the address alone
+ * asks the same question, since a socket bound to no device collides with one bound to any.
+ * IPv6 keeps its zone (fe80::1%eth0): there it is part of the address.
+ */
+export function bindableAddress(address: string): string {
+  const at = address.indexOf('%');
+  return at > 0 && net.isIPv4(address.slice(0, at)) ? address.slice(0, at) : address;
 }
 
 function failure(err: unknown): BindResult {

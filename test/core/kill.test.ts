@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import type { PortSocket } from '../../main/core/port-view.js';
 import { PF_KTHREAD, readProcStat } from '../../main/core/procfs.js';
 import { trialBind } from '../../main/core/trial-bind.js';
 import { LONG_NAME, longNamedNode, spawnLab } from './socket-lab.js';
-import { cleanup, isRunning, reapedPid, spawnHelper, waitFor } from './spawned.js';
+import { cleanup, isRunning, reapedPid, spawnHelper, spawnScript, waitFor } from './spawned.js';
 import { leaveTimeWait } from './time-wait.js';
 
 afterEach(cleanup);
@@ -167,6 +168,30 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
       expect(report.advice).toBe('Retry with --force to end it with taskkill /F, which it cannot refuse.');
       expect(isRunning(s.child)).toBe(true);
     });
+  });
+
+  it('frees a port held by a socket bound to a device (127.0.0.1%lo), and proves it with a bind', async (ctx) => {
+    // Node cannot set SO_BINDTODEVICE; python3 can. systemd-resolved's 127.0.0.53%lo:53 is such a socket.
+    const python = spawnSync('python3', ['-c', 'import socket; socket.SO_BINDTODEVICE'], { stdio: 'ignore' });
+    if (python.status !== 0) return ctx.skip('python3 is not available to bind a socket to a device');
+    const script = [
+      'import json, socket, time',
+      's = socket.socket()',
+      "s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'lo')",
+      "s.bind(('127.0.0.1', 0))",
+      's.listen()',
+      "print(json.dumps({'port': s.getsockname()[1]}), flush=True)",
+      'time.sleep(1e6)',
+    ].join('\n');
+    const s = await spawnScript('', { execPath: 'python3', argv: ['-c', script] });
+    const port = s.info.port as number;
+    const plan = await planKill({ port });
+    expect(plan.candidates.map((c) => c.pid)).toEqual([s.pid]);
+    expect(plan.checks).toEqual([{ protocol: 'tcp', address: '127.0.0.1%lo', port }]);
+    const report = await executeKill(plan, { graceMs: 10_000 });
+    expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'exited', signal: 'SIGTERM' }]);
+    expect(report.ports.map((p) => p.message).join(' ')).toMatch(/is free/);
+    expect(report.portFree).toBe(true);
   });
 
   it('with --tree, stops the target and the child it spawned, parent first', async () => {
