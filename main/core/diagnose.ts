@@ -3,7 +3,7 @@
 // trial bind says, into a verdict and one plain sentence per finding, most important first.
 import { isNoIpv6, runProbes, type BindProbe } from './bind-probes.js';
 import type { Protocol } from './model.js';
-import { endpointLabel, engineLookup, holdsPort, ownersLabel, processName, protocolLabel, type PortSocket, type PortView, type SocketLookup } from './port-view.js';
+import { endpointLabel, engineLookup, holdsPort, isLeftBehind, ownersLabel, processName, protocolLabel, stateCounts, type PortSocket, type PortView, type SocketLookup } from './port-view.js';
 import { inRanges, readPortSysctls, type PortRange, type PortSysctls } from './sysctl-linux.js';
 import { platformIdentity } from './identity.js';
 import type { PlannedSupervision } from './supervision.js';
@@ -23,6 +23,7 @@ export type FindingKind =
   | 'bind-failed' // a trial bind failed for another reason
   | 'connections' // connections (not listeners) use the port as their local port
   | 'time-wait'
+  | 'left-behind' // connections that outlived a server without SO_REUSEADDR block every bind
   | 'ephemeral'
   | 'reserved'
   | 'no-ipv6'
@@ -158,32 +159,50 @@ export async function diagnosePort(port: number, options: DiagnoseOptions = {}):
   const restarts = heldBy.length === 0 ? [] : await superviseAll(heldBy.map((pid) => ({ pid, name: processName(view, pid) })), deps.supervisionOf);
   for (const s of restarts) add('warning', 'restarts', `${s.text} ${s.stop}`, s.pids);
 
-  // 2. Connections using the port locally. Accepted connections of a SO_REUSEADDR server don't block
-  // a new server; an outgoing connection that drew this port from the ephemeral range does.
-  const conns = sockets.filter((s) => !holdsPort(s) && s.state !== 'TIME_WAIT' && s.protocol === protocol);
+  // 2. Connections using the port locally, held by a process. Accepted connections of a SO_REUSEADDR
+  // server don't block a new server; an outgoing connection that drew this port from the ephemeral
+  // range does. Connections no process holds any more come under 2b.
+  const range = sysctls?.ephemeralRange ?? null;
+  const inEphemeralRange = range === null ? null : port >= range.from && port <= range.to;
+  const conns = sockets.filter((s) => !holdsPort(s) && !isLeftBehind(s) && s.protocol === protocol);
   const inUse = probes.some((p) => p.protocol === protocol && !p.result.ok && p.result.code === 'EADDRINUSE');
   const protoHolders = holders.filter((h) => h.protocol === protocol);
   if (conns.length > 0) {
     const pids = [...new Set(conns.flatMap((s) => s.pids))].sort((a, b) => a - b);
     const who = pids.length > 0 ? ownersLabel(pids, (p) => processName(view, p)) : 'processes we cannot see';
     const blame = inUse && protoHolders.length === 0;
+    const outgoing = inEphemeralRange ? ' (an outgoing connection the kernel gave this port to)' : '';
     add(
       blame ? 'blocker' : 'info',
       'connections',
       blame
-        ? `${who} ${conns.length === 1 ? 'has a connection' : 'have connections'} whose local port is ${port} (an outgoing connection the kernel gave this port to), and that blocks a new server until it closes.`
+        ? `${who} ${conns.length === 1 ? 'has a connection' : 'have connections'} whose local port is ${port}${outgoing}, and that blocks a new server until it closes.`
         : `${conns.length} connection${conns.length === 1 ? '' : 's'} of ${who} use${conns.length === 1 ? 's' : ''} :${port} as the local port; they don't stop a server that sets SO_REUSEADDR.`,
       pids,
     );
   }
 
-  // 3. In use, yet nothing we can see holds it.
-  if (inUse && protoHolders.length === 0 && !findings.some((f) => f.kind === 'connections' && f.severity === 'blocker')) {
+  // 2b. Connections that outlived the server that made them. Our trial bind sets SO_REUSEADDR, which
+  // passes them unless that server did not: when nothing else is in the way, they are the reason.
+  const leftBehind = sockets.filter((s) => isLeftBehind(s) && s.protocol === protocol);
+  const blockedByLeftBehind = inUse && protoHolders.length === 0 && leftBehind.length > 0 && !findings.some((f) => f.kind === 'connections' && f.severity === 'blocker');
+  if (blockedByLeftBehind) {
+    const one = leftBehind.length === 1;
+    const finWait = leftBehind.some((s) => s.state !== 'TIME_WAIT');
+    add(
+      'blocker',
+      'left-behind',
+      `${one ? '1 connection' : `${leftBehind.length} connections`} on :${port} outlived the server that made ${one ? 'it' : 'them'} (${stateCounts(leftBehind)}, kept by the kernel, no process). That server did not set SO_REUSEADDR, so every new bind of :${port} fails until ${one ? 'it ends' : 'they end'}: TIME_WAIT within about 60 s${finWait ? ', FIN_WAIT2 once the other end closes its side (or after net.ipv4.tcp_fin_timeout)' : ''}.`,
+    );
+  }
+
+  // 3. In use, yet nothing we can see explains it.
+  if (inUse && protoHolders.length === 0 && !blockedByLeftBehind && !findings.some((f) => f.kind === 'connections' && f.severity === 'blocker')) {
     const why =
       lookupError !== null
         ? `the sockets could not be listed (${lookupError})`
         : uid === 0
-          ? 'it may be held by a process in another PID namespace, by the kernel (NFS, a tunnel), or be a TIME_WAIT that blocks a program without SO_REUSEADDR'
+          ? 'it may be held by a process in another PID namespace, or by the kernel (NFS, a tunnel)'
           : "it is most likely another user's process: run as root (sudo) to see it";
     add('blocker', 'held-unseen', `A trial bind of ${protocolLabel(protocol)} :${port} fails with EADDRINUSE, but no socket we can see explains it: ${why}.`);
   }
@@ -222,7 +241,9 @@ export async function diagnosePort(port: number, options: DiagnoseOptions = {}):
   // 6. TIME_WAIT.
   const timeWaitCount = sockets.filter((s) => s.protocol === 'tcp' && s.state === 'TIME_WAIT').length;
   const tcpOk = probe('tcp', null)?.ok ?? null;
-  if (timeWaitCount > 0) {
+  // Already the blocker above, which says the rest.
+  const timeWaitBlocks = protocol === 'tcp' && blockedByLeftBehind && timeWaitCount > 0;
+  if (timeWaitCount > 0 && !timeWaitBlocks) {
     const one = timeWaitCount === 1;
     const [n, is, they, doNot, expire] = one
       ? ['1 TCP connection', 'is', 'it', "doesn't", 'it expires']
@@ -239,8 +260,6 @@ export async function diagnosePort(port: number, options: DiagnoseOptions = {}):
   }
 
   // 7. Kernel port ranges.
-  const range = sysctls?.ephemeralRange ?? null;
-  const inEphemeralRange = range === null ? null : port >= range.from && port <= range.to;
   const reserved = sysctls?.reservedPorts ? inRanges(port, sysctls.reservedPorts) : null;
   if (inEphemeralRange && range) {
     add(
@@ -289,7 +308,7 @@ export async function diagnosePort(port: number, options: DiagnoseOptions = {}):
     findings: sorted,
     probes,
     holders,
-    timeWait: { count: timeWaitCount, blocksReuseAddrBind: timeWaitCount > 0 && tcpOk === true ? false : null },
+    timeWait: { count: timeWaitCount, blocksReuseAddrBind: timeWaitBlocks ? true : timeWaitCount > 0 && tcpOk === true ? false : null },
     privileged: { threshold, isPrivileged, uid, isRoot },
     ephemeralRange: range,
     inEphemeralRange,

@@ -2,7 +2,7 @@
 // any more, and a real bind on the same address succeeds. A respawned server or a surviving child
 // that inherited the socket shows up here, not as a silent "done".
 import type { KillDeps, PortCheck, PortCheckHolder } from './kill-types.js';
-import { endpointLabel, holdsPort, protocolLabel, type PortSocket } from './port-view.js';
+import { endpointLabel, holdsPort, isLeftBehind, protocolLabel, stateCounts, type PortSocket } from './port-view.js';
 import type { BindSpec } from './trial-bind.js';
 
 export interface VerifyContext {
@@ -53,10 +53,7 @@ async function verifyPort(port: number, specs: BindSpec[], deps: VerifyDeps, ctx
     message = `:${port} is still held: ${parts.map((p) => p.text).join('; ')}.`;
     restartedBy = parts.find((p) => p.restartedBy)?.restartedBy;
   } else {
-    const f = failed[0]!;
-    message = `No socket we can see holds :${port}, yet a trial bind of ${bindLabel(f.spec)} failed with ${f.result.ok ? '' : f.result.code}${
-      sockets === null ? ` (the sockets could not be listed: ${lookupError})` : ''
-    }: another user's process or another network namespace may hold it.`;
+    message = await unexplainedFailure(port, failed[0]!, sockets, lookupError, deps);
   }
   return { port, holders, timeWait, binds, free, message, ...(restartedBy ? { restartedBy } : {}) };
 }
@@ -83,6 +80,32 @@ async function describeHolder(s: PortSocket, deps: Pick<KillDeps, 'readIdentity'
     }),
   );
   return { text: `${where} by ${who.join(', ')}`, ...(restartedBy ? { restartedBy } : {}) };
+}
+
+/**
+ * Nothing listens on the port, yet a bind fails: say what is in the way, when the socket table shows
+ * it. A connection whose local port this is (kill leaves clients alone), or connections that outlived
+ * the stopped server: those block every bind when that server did not set SO_REUSEADDR.
+ */
+async function unexplainedFailure(port: number, failed: PortCheck['binds'][number], sockets: readonly PortSocket[] | null, lookupError: string, deps: VerifyDeps): Promise<string> {
+  const code = failed.result.ok ? '' : failed.result.code;
+  const inUse = code === 'EADDRINUSE';
+  const owned = (sockets ?? []).filter((s) => !holdsPort(s) && !isLeftBehind(s) && s.pids.length > 0);
+  if (inUse && owned.length > 0) {
+    const pids = [...new Set(owned.flatMap((s) => s.pids))].sort((a, b) => a - b);
+    const names = await Promise.all(pids.map(async (pid) => `${(await deps.readIdentity(pid))?.name ?? 'a process'} (pid ${pid})`));
+    const has = pids.length === 1 ? 'has a connection' : 'have connections';
+    return `:${port} is not free: ${names.join(', ')} ${has} whose local port is ${port}, which kill leaves alone; to free the port, stop ${pids.length === 1 ? 'it' : 'them'}: porthole kill pid:${pids[0]!}.`;
+  }
+  const left = (sockets ?? []).filter(isLeftBehind);
+  if (inUse && left.length > 0) {
+    const one = left.length === 1;
+    const finWait = left.some((s) => s.state !== 'TIME_WAIT') ? ', FIN_WAIT2 once the other end closes its side' : '';
+    return `:${port} is not free yet: ${one ? '1 connection' : `${left.length} connections`} outlived the stopped server (${stateCounts(left)}), and as it did not set SO_REUSEADDR, every bind of :${port} fails until ${one ? 'it ends' : 'they end'}: TIME_WAIT within about 60 s${finWait}.`;
+  }
+  return `No socket we can see holds :${port}, yet a trial bind of ${bindLabel(failed.spec)} failed with ${code}${
+    sockets === null ? ` (the sockets could not be listed: ${lookupError})` : ''
+  }: another user's process or another network namespace may hold it.`;
 }
 
 function bindLabel(spec: BindSpec): string {

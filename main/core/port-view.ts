@@ -27,6 +27,26 @@ export function holdsPort(s: Pick<PortSocket, 'protocol' | 'state'>): boolean {
   return s.protocol === 'udp' || s.state === 'LISTEN';
 }
 
+/** The states of a TCP connection on its way out. */
+const CLOSING_STATES: ReadonlySet<PortSocket['state']> = new Set(['FIN_WAIT1', 'FIN_WAIT2', 'CLOSING', 'LAST_ACK', 'TIME_WAIT']);
+
+/**
+ * A TCP connection that outlived its process: TIME_WAIT, or a close still under way (FIN_WAIT2
+ * while the peer keeps its end open). The kernel alone keeps it, for up to a minute or so. It
+ * blocks a new server only when the server that made it did not set SO_REUSEADDR (Python's
+ * socketserver, plain C): then every bind of the port fails until it ends.
+ */
+export function isLeftBehind(s: Pick<PortSocket, 'protocol' | 'state' | 'pids' | 'owner'>): boolean {
+  return s.protocol === 'tcp' && s.pids.length === 0 && s.owner !== 'hidden' && CLOSING_STATES.has(s.state);
+}
+
+/** "2 TIME_WAIT, 1 FIN_WAIT2": how many of each state, most first. */
+export function stateCounts(sockets: readonly Pick<PortSocket, 'state'>[]): string {
+  const counts = new Map<string, number>();
+  for (const s of sockets) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([state, n]) => `${n} ${state}`).join(', ');
+}
+
 export function protocolLabel(p: Protocol): string {
   return p.toUpperCase();
 }

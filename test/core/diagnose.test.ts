@@ -7,6 +7,7 @@ import { engineLookup } from '../../main/core/port-view.js';
 import type { PortSocket } from '../../main/core/port-view.js';
 import { inRanges, parsePortRange, parseReservedPorts, readPortSysctls, type PortSysctls } from '../../main/core/sysctl-linux.js';
 import { cleanup, freePort, spawnHelper, waitFor } from './spawned.js';
+import { leaveBehindWithoutReuse } from './left-behind.js';
 import { leaveTimeWait } from './time-wait.js';
 import { removeServerFolders, spawnWatchedServer } from './watched-server.js';
 
@@ -168,6 +169,22 @@ describe.runIf(linux)('diagnosePort, with real sockets', () => {
     expect(f.message).toMatch(
       d.timeWait.count === 1 ? /^1 TCP connection on :\d+ is in TIME_WAIT .*: it doesn't block a server that sets SO_REUSEADDR/ : /connections on :\d+ are in TIME_WAIT .*: they don't block a server that sets SO_REUSEADDR/,
     );
+  });
+
+  // What Python's socketserver and plain C servers leave: SO_REUSEADDR cannot pass these.
+  it.each(['time-wait', 'fin-wait2'] as const)('blames %s connections a server without SO_REUSEADDR left behind, not a hidden process', async (mode) => {
+    const { port } = await leaveBehindWithoutReuse(mode);
+    const d = await diagnosePort(port, ONE);
+    expect(d.bindable).toBe(false);
+    expect(d.findings[0]).toMatchObject({ severity: 'blocker', kind: 'left-behind' });
+    const state = mode === 'time-wait' ? 'TIME_WAIT' : 'FIN_WAIT2';
+    expect(d.findings[0]!.message).toMatch(new RegExp(`^1 connection on :${port} outlived the server that made it \\(1 ${state}, kept by the kernel, no process\\)\\. That server did not set SO_REUSEADDR, so every new bind of :${port} fails until it ends`));
+    expect(d.verdict).toContain('outlived the server');
+    expect(d.findings.map((f) => f.kind)).not.toContain('held-unseen');
+    expect(d.findings.map((f) => f.kind)).not.toContain('connections');
+    // The TIME_WAIT finding would contradict the blocker ("doesn't block a SO_REUSEADDR server").
+    expect(d.findings.map((f) => f.kind)).not.toContain('time-wait');
+    expect(d.timeWait.blocksReuseAddrBind).toBe(mode === 'time-wait' ? true : null);
   });
 
   it('blames an outgoing connection that drew the port from the ephemeral range', async () => {

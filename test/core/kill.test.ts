@@ -9,6 +9,7 @@ import { executeKill, planKill, type KillCandidate, type KillDeps, type KillPlan
 import type { PortSocket } from '../../main/core/port-view.js';
 import { PF_KTHREAD, readProcStat } from '../../main/core/procfs.js';
 import { trialBind } from '../../main/core/trial-bind.js';
+import { serveWithoutReuse } from './left-behind.js';
 import { LONG_NAME, longNamedNode, spawnLab } from './socket-lab.js';
 import { cleanup, isRunning, reapedPid, spawnHelper, spawnScript, waitFor } from './spawned.js';
 import { leaveTimeWait } from './time-wait.js';
@@ -192,6 +193,36 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'exited', signal: 'SIGTERM' }]);
     expect(report.ports.map((p) => p.message).join(' ')).toMatch(/is free/);
     expect(report.portFree).toBe(true);
+  });
+
+  it('says a stopped server without SO_REUSEADDR left its connections in the way, rather than blaming a hidden process', async () => {
+    const server = await serveWithoutReuse();
+    const port = server.info.port as number;
+    const client = await spawnLab();
+    await client.tcpConnect('c', '127.0.0.1', port);
+    const plan = await planKill({ port });
+    expect(plan.candidates.map((c) => c.pid)).toEqual([server.pid]);
+    const report = await executeKill(plan, { graceMs: 10_000 });
+    expect(report.results).toMatchObject([{ pid: server.pid, outcome: 'exited' }]);
+    // The server's end waits in FIN_WAIT2, or TIME_WAIT once the client closes too: either way, not free.
+    expect(report.portFree).toBe(false);
+    expect(report.ports[0]!.message).toMatch(
+      new RegExp(`^:${port} is not free yet: 1 connection outlived the stopped server \\(1 (FIN_WAIT[12]|TIME_WAIT)\\), and as it did not set SO_REUSEADDR, every bind of :${port} fails until it ends: TIME_WAIT within about 60 s`),
+    );
+  });
+
+  it('says a client connection left alone still uses the port, and how to stop it', async () => {
+    // A client's connection whose local port is P: kill plans nothing for it, but the port is not free.
+    const server = await spawnLab();
+    const listening = await server.tcpListen('s', '127.0.0.1');
+    const client = await spawnLab();
+    const { port } = await client.tcpConnect('c', '127.0.0.1', listening.port);
+    const plan = await planKill({ port });
+    expect(plan.candidates).toEqual([]);
+    expect(plan.notes.join(' ')).toMatch(/left alone/);
+    const report = await executeKill(plan, {});
+    expect(report.portFree).toBe(false);
+    expect(report.ports[0]!.message).toBe(`:${port} is not free: node (pid ${client.pid}) has a connection whose local port is ${port}, which kill leaves alone; to free the port, stop it: porthole kill pid:${client.pid}.`);
   });
 
   it('with --tree, stops the target and the child it spawned, parent first', async () => {
