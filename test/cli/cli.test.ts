@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 import { spawnLab } from '../core/socket-lab.js';
+import { leaveBehindWithoutReuse } from '../core/left-behind.js';
 import { leaveTimeWait } from '../core/time-wait.js';
 import { adopt, cleanup, freePort, isRunning, spawnHelper } from '../core/spawned.js';
 import { removeServerFolders, spawnWatchedServer } from '../core/watched-server.js';
@@ -81,11 +82,40 @@ describe('porthole PORT', () => {
     expect(JsonPortAnswer.parse(JSON.parse(j.stdout))).toMatchObject({ held: false, sockets: [] });
   });
 
-  it('calls a port with only TIME_WAIT connections free (exit 1), and says they linger harmlessly', async () => {
+  it('calls a port with only TIME_WAIT connections free (exit 1), and points to why for whether they block', async () => {
     const port = await leaveTimeWait();
     const r = await runCli([String(port)]);
     expect(r.code).toBe(1);
-    expect(r.stdout.trim()).toMatch(new RegExp(`^:${port} is free\\. \\((1 TIME_WAIT connection lingers; it doesn't|\\d+ TIME_WAIT connections linger; they don't) stop a new server\\)$`));
+    expect(r.stdout.trim()).toMatch(
+      new RegExp(`^:${port} is free\\. \\((1 closed connection lingers in TIME_WAIT|\\d+ closed connections linger \\(\\d+ TIME_WAIT\\)), held by no process; porthole why ${port} tells whether (it blocks|they block) a new server\\)$`),
+    );
+  });
+
+  it('calls a port free of processes when only a stopped server\'s FIN_WAIT2 remains, and why says it blocks binds', async () => {
+    const { port } = await leaveBehindWithoutReuse('fin-wait2');
+    const r = await runCli([String(port)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim()).toBe(`:${port} is free. (1 closed connection lingers in FIN_WAIT2, held by no process; porthole why ${port} tells whether it blocks a new server)`);
+    const why = await runCli(['why', String(port)]);
+    expect(why.code).toBe(1);
+    expect(why.stdout).toContain(`1 connection on :${port} outlived the server that made it (1 FIN_WAIT2, kept by the kernel, no process).`);
+  });
+
+  it("offers kill pid:N, not kill PORT, when only a client's connection uses the port", async () => {
+    const server = await spawnLab();
+    const listening = await server.tcpListen('s', '127.0.0.1');
+    const client = await spawnLab();
+    const { port } = await client.tcpConnect('c', '127.0.0.1', listening.port);
+    const r = await runCli([String(port)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`Free it: porthole kill pid:${client.pid}`);
+    const why = await runCli(['why', String(port)]);
+    expect(why.code).toBe(1);
+    expect(why.stdout.trimEnd().split('\n').at(-1)).toBe(`Free it: porthole kill pid:${client.pid}`);
+    // kill PORT leaves the connection alone, checks the port, and says it is not free (exit 1, not 0).
+    const kill = await runCli(['kill', String(port), '--yes']);
+    expect(kill.code).toBe(1);
+    expect(kill.stdout).toContain(`:${port} is not free: node (pid ${client.pid}) has a connection whose local port is ${port}, which kill leaves alone`);
   });
 
   it('reports a conflict between an IPv4 and an IPv6 owner of the same port', async () => {

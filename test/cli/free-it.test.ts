@@ -12,6 +12,11 @@ describe('freeItLines', () => {
     expect(freeItLines(3000, [], plain, [], 'linux')).toEqual([]);
   });
 
+  it("names each process when the port is only the local port of their connections (kill PORT leaves those alone)", () => {
+    const owners = [{ pid: 812, name: 'curl' }, { pid: 990, name: 'psql' }];
+    expect(freeItLines(41750, owners, plain, [], 'linux', true)).toEqual(['Free it: porthole kill pid:812', 'Free it: porthole kill pid:990']);
+  });
+
   it('says what to stop instead when the OS itself holds the port', () => {
     const lines = freeItLines(80, [{ pid: 4, name: 'System' }], plain, [], 'win32');
     expect(lines).toHaveLength(1);

@@ -22,11 +22,20 @@ export async function runKill(options: KillOptions, io: CliIO): Promise<number> 
   const plan = await planKill(options.target, { tree: options.tree });
 
   if (plan.candidates.length === 0) {
-    if (options.json) printJson(io, { plan, report: null });
-    else printPlan(plan, io);
-    // Nothing to stop: success only if nothing was refused (a free port, say).
-    if (plan.refusals.some((r) => r.reason === 'lookup-failed')) return EXIT_UNKNOWN;
-    return plan.refusals.length > 0 ? EXIT_REFUSED : 0;
+    if (plan.refusals.length > 0) {
+      if (options.json) printJson(io, { plan, report: null });
+      else printPlan(plan, io);
+      return plan.refusals.some((r) => r.reason === 'lookup-failed') ? EXIT_UNKNOWN : EXIT_REFUSED;
+    }
+    // Nothing to stop, yet the port may not be free (a client's connection kill leaves alone, a
+    // stopped server's closing connections): check it as after any kill.
+    const report = await executeKill(plan);
+    if (options.json) printJson(io, { plan, report });
+    else {
+      printPlan(plan, io);
+      for (const p of report.ports) io.out(p.free ? io.style.green(p.message) : io.style.yellow(p.message));
+    }
+    return report.portFree === false ? 1 : 0;
   }
 
   if (!options.json) printPlan(plan, io);
@@ -80,7 +89,11 @@ async function confirm(io: CliIO, plan: KillPlan): Promise<boolean> {
 function printReport(report: KillReport, io: CliIO): void {
   const { style } = io;
   for (const step of report.steps) {
-    if (step.kind === 'signal') io.out(style.dim(`  sent ${step.signal} to pid ${step.pid}${step.delivered ? '' : ` (not delivered: ${step.error ?? 'unknown'})`}`));
+    if (step.kind === 'signal') {
+      // Windows' graceful step is a Ctrl+C or taskkill, which `how` names; POSIX's is the signal.
+      const what = step.how.startsWith('kill -') ? `sent ${step.signal} to pid ${step.pid}` : step.how;
+      io.out(style.dim(`  ${what}${step.delivered ? '' : ` (not delivered: ${step.error ?? 'unknown'})`}`));
+    }
     else if (step.kind === 'exited') io.out(style.dim(`  pid ${step.pid} exited after ${step.after}`));
     else if (step.kind === 'skipped') io.out(style.yellow(`  skipped pid ${step.pid}: ${step.message}`));
     else if (step.kind === 'restart-watch') io.out(style.dim(`  watched the port for ${(step.waitedMs / 1000).toFixed(1)} s: ${step.pid === null ? `${step.by} did not start it again` : `pid ${step.pid} took it`}`));

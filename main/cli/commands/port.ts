@@ -4,6 +4,7 @@ import { platformIdentity } from '../../core/identity.js';
 import type { PlannedSupervision } from '../../core/supervision.js';
 import { superviseAll, supervisionReader } from '../../core/supervision-lookup.js';
 import type { ProcessInfo, Snapshot, Socket } from '../../core/model.js';
+import { holdsPort, isLeftBehind, stateCounts } from '../../core/port-view.js';
 import { printJson, printWarnings, type CliIO } from '../io.js';
 import { jsonSnapshot } from '../output/json.js';
 import { conflictLine, endpoint, remoteEndpoint, sortForDisplay, truncate } from '../output/table.js';
@@ -11,9 +12,13 @@ import { alignColumns, type Style } from '../output/style.js';
 import { freeItLines } from '../output/free-it.js';
 import { ago, localDateTime } from '../output/time.js';
 
-/** Anything but TIME_WAIT on the port stands in a new server's way (connections included, on Linux). */
+/**
+ * Held: some process (or a hidden one) has a socket on the port, connections included (on Linux
+ * they stand in a new server's way). Connections no process holds any more (TIME_WAIT, FIN_WAIT2
+ * after the server exited) leave it free of processes: `why` says whether they block a bind.
+ */
 export function isHeld(sockets: Socket[]): boolean {
-  return sockets.some((s) => s.state !== 'TIME_WAIT');
+  return sockets.some((s) => s.state !== 'TIME_WAIT' && !isLeftBehind(s));
 }
 
 export async function runPort(options: { port: number; json: boolean }, io: CliIO): Promise<number> {
@@ -45,15 +50,18 @@ function ownersOf(snapshot: Snapshot, sockets: Socket[]): ProcessInfo[] {
   return ownerPidsOf(sockets).flatMap((pid) => snapshot.processes.get(pid) ?? []);
 }
 
-const ownerPidsOf = (sockets: Socket[]): number[] => [...new Set(sockets.flatMap((s) => s.pids))];
+const ownerPidsOf = (sockets: Socket[]): number[] => [...new Set(sockets.flatMap((s) => s.pids))].sort((a, b) => a - b);
 
 export function describePort(port: number, snapshot: Snapshot, sockets: Socket[], style: Style, restarts: readonly PlannedSupervision[] = []): string[] {
-  const lingering = sockets.filter((s) => s.state === 'TIME_WAIT').length;
   if (!isHeld(sockets)) {
+    const lingering = sockets.filter((s) => s.state === 'TIME_WAIT' || isLeftBehind(s));
+    const one = lingering.length === 1;
     const note =
-      lingering === 0
+      lingering.length === 0
         ? ''
-        : style.dim(lingering === 1 ? " (1 TIME_WAIT connection lingers; it doesn't stop a new server)" : ` (${lingering} TIME_WAIT connections linger; they don't stop a new server)`);
+        : style.dim(
+            ` (${one ? `1 closed connection lingers in ${lingering[0]!.state}` : `${lingering.length} closed connections linger (${stateCounts(lingering)})`}, held by no process; porthole why ${port} tells whether ${one ? 'it blocks' : 'they block'} a new server)`,
+          );
     return [`${style.green(`:${port} is free.`)}${note}`];
   }
   const lines: string[] = [];
@@ -80,7 +88,9 @@ export function describePort(port: number, snapshot: Snapshot, sockets: Socket[]
   for (const s of hidden.slice(0, 1)) lines.push(style.yellow(`  ${s.hiddenReason ?? 'The owner is hidden.'}`));
   for (const c of snapshot.conflicts) lines.push(conflictLine(c, style));
   for (const r of restarts) lines.push(style.yellow(`${r.text} ${r.stop}`));
-  lines.push(...freeItLines(port, owners, style, restarts));
+  // Only connections on the port (a client's outgoing one): `kill PORT` leaves those alone.
+  const connectionsOnly = !sockets.some(holdsPort);
+  lines.push(...freeItLines(port, owners, style, restarts, process.platform, connectionsOnly));
   return lines;
 }
 

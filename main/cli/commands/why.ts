@@ -29,6 +29,11 @@ export function describeDiagnosis(d: Diagnosis, style: Style): string[] {
   if (!d.bindable && d.findings.some((f) => f.kind === 'held')) {
     const owners = new Map(d.holders.flatMap((h) => h.pids.map((pid, i) => [pid, { pid, name: h.names[i] ?? '' }] as const)));
     lines.push(...freeItLines(d.port, [...owners.values()], style, d.restarts));
+  } else if (!d.bindable) {
+    // A client's connection in the way: kill PORT leaves those alone, so name the process.
+    const blocking = d.findings.find((f) => f.kind === 'connections' && f.severity === 'blocker');
+    const pids = blocking?.pids ?? [];
+    lines.push(...freeItLines(d.port, pids.map((pid) => ({ pid, name: '' })), style, [], process.platform, true));
   }
   return lines;
 }

@@ -15,13 +15,25 @@ export interface Restart {
   stop: string;
 }
 
-export function freeItLines(port: number, owners: readonly PortOwner[], style: Style, restarts: readonly Restart[] = [], platform: NodeJS.Platform = process.platform): string[] {
+/**
+ * `byPid`: the owners only have connections whose local port this is (a client's outgoing
+ * connection). `kill PORT` stops listeners and leaves connections alone, so name each process.
+ */
+export function freeItLines(
+  port: number,
+  owners: readonly PortOwner[],
+  style: Style,
+  restarts: readonly Restart[] = [],
+  platform: NodeJS.Platform = process.platform,
+  byPid = false,
+): string[] {
   const refused = owners.flatMap((o) => criticalRefusal(platform, o.pid, { name: o.name, exe: o.exe }) ?? []);
   const lines = refused.map((r) => style.yellow(r.message));
   const rest = owners.filter((o) => !refused.some((r) => r.pid === o.pid));
   const stops = [...new Set(restarts.filter((r) => r.pids.some((pid) => rest.some((o) => o.pid === pid))).map((r) => r.stop))];
   const unsupervised = rest.filter((o) => !restarts.some((r) => r.pids.includes(o.pid)));
   for (const stop of stops) lines.push(style.dim(`Free it: ${stop}`));
-  if (unsupervised.length > 0) lines.push(style.dim(`Free it: porthole kill ${port}`));
+  if (byPid) for (const o of unsupervised) lines.push(style.dim(`Free it: porthole kill pid:${o.pid}`));
+  else if (unsupervised.length > 0) lines.push(style.dim(`Free it: porthole kill ${port}`));
   return lines;
 }
