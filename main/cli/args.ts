@@ -36,9 +36,16 @@ const SUBCOMMANDS = new Set(['list', 'why', 'kill', 'watch', 'serve', 'help']);
 
 export function parseCommand(argv: string[]): Command {
   const first = argv[0];
-  if (first === '--version' || first === '-v' || first === 'version') return { name: 'version' };
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    return first === undefined ? { name: 'list', listening: false, json: false } : { name: 'help' };
+  if (first === '--version' || first === '-v' || first === 'version') {
+    if (argv.length > 1) throw new UsageError(`version: unexpected argument "${argv[1]}"`);
+    return { name: 'version' };
+  }
+  if (first === undefined) return { name: 'list', listening: false, json: false };
+  if (first === '--help' || first === '-h' || first === 'help') {
+    // `porthole help kill` reads naturally; anything else after help is a typo worth saying.
+    const extra = argv.slice(1).filter((word, i) => !(i === 0 && SUBCOMMANDS.has(word)) && !word.startsWith('-'));
+    if (extra.length > 0) throw new UsageError(`help: unexpected argument "${extra[0]!}"`);
+    return { name: 'help' };
   }
   if (first.startsWith('-') && first !== '-') {
     // Options may come first: `porthole --json 3000`, `porthole --json why 3000`. With no command
@@ -94,10 +101,11 @@ function parse(command: string, args: string[], positionals: { min: number; max:
   } catch (error) {
     throw new UsageError(`${command}: ${cleanParseError((error as Error).message)}${optionHint(command, (error as Error).message)}`);
   }
+  // Before the count: `porthole kill --help` asks for help, not for a port.
+  if (parsed.values.help) throw new HelpRequested();
   const count = parsed.positionals.length;
   if (count < positionals.min) throw new UsageError(`${command}: missing ${positionals.what}`);
   if (count > positionals.max) throw new UsageError(`${command}: unexpected argument "${parsed.positionals[positionals.max]}"`);
-  if (parsed.values.help) throw new HelpRequested();
   return parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
 }
 
@@ -161,10 +169,12 @@ function parsePid(text: string): number {
   return pid;
 }
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
 function parseInterval(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text);
-  if (!match) throw new UsageError(`--interval "${text}" is not a duration (e.g. 500ms, 2s)`);
-  const ms = match[2] === 'ms' ? Number(match[1]) : Number(match[1]) * 1000;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
+  if (!match) throw new UsageError(`--interval "${text}" is not a duration (e.g. 500ms, 2s, 1m)`);
+  const ms = Number(match[1]) * UNIT_MS[match[2] ?? 's']!;
   if (ms < 250 || ms > 3_600_000) throw new UsageError(`--interval must be between 250ms and 1h`);
   return ms;
 }
@@ -184,8 +194,11 @@ function optionHint(command: string, message: string): string {
 
 /** Node's parseArgs messages mention internals ("To specify a positional argument..."): keep the first sentence. */
 function cleanParseError(message: string): string {
-  const first = message.split('. ')[0] ?? message;
-  return first.replace(/^Unknown option '(.+)'$/, 'unknown option $1').replace(/^Option '(.+?)'.*$/, (m) => m.toLowerCase());
+  const first = message.split(/\.\s/)[0] ?? message;
+  return first
+    .replace(/^Unknown option '(.+)'$/, 'unknown option $1')
+    .replace(/^Option '(.+?)' argument is ambiguous$/, (_, option: string) => `${option} needs a value; one that starts with "-" is written ${option}=VALUE`)
+    .replace(/^Option '(.+?)'.*$/, (m) => m.toLowerCase());
 }
 
 export const USAGE = `porthole - who holds that port?

@@ -149,7 +149,10 @@ export interface KillReport {
   /** null when there was no port to check (a pid that held none) or the run was cancelled. */
   portFree: boolean | null;
   aborted: boolean;
-  /** Everything planned is gone, nothing was refused, and every port checked is free. */
+  /**
+   * Nothing was refused, and every port checked is free, with everything planned gone, or at least
+   * every port proven free by a bind (a server still draining its connections has let go).
+   */
   ok: boolean;
   summary: string;
   advice: string | null;

@@ -143,7 +143,11 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
     const sig = lastSignal(c.pid);
     const undelivered = signals(c.pid).findLast((s) => !s.delivered)?.error;
     const after =
-      sig !== null ? ` ${sig === 'SIGKILL' ? killWaitMs : graceMs} ms after ${sig}` : `: the request to stop it could not be made${undelivered ? ` (${undelivered})` : ''}`;
+      sig === null
+        ? `: the request to stop it could not be made${undelivered ? ` (${undelivered})` : ''}`
+        : abort?.aborted
+          ? `: cancelled while waiting for it to exit after ${sig}`
+          : ` ${sig === 'SIGKILL' ? killWaitMs : graceMs} ms after ${sig}`;
     settle(c, 'still-running', sig, `${c.name} (pid ${c.pid}) is still running${after}.`);
   }
   for (const c of candidates) {
@@ -175,9 +179,11 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
     ports,
     portFree,
     aborted,
-    ok: !aborted && gone && plan.refusals.length === 0 && portFree !== false,
+    // A server that let go of the port and is still shutting down (draining connections) did
+    // what was asked: the port is free, proven by a bind.
+    ok: !aborted && plan.refusals.length === 0 && portFree !== false && (gone || portFree === true),
     summary: summarize(ordered, ports, aborted),
-    advice: advise(ordered, plan, force, ports, deps.platform),
+    advice: advise(ordered, plan, force, ports, deps.platform, portFree),
   };
 }
 
@@ -215,10 +221,13 @@ function summarize(results: KillResult[], ports: KillReport['ports'], aborted: b
   return parts.join(' ');
 }
 
-function advise(results: KillResult[], plan: KillPlan, force: boolean, ports: KillReport['ports'], platform: NodeJS.Platform): string | null {
+function advise(results: KillResult[], plan: KillPlan, force: boolean, ports: KillReport['ports'], platform: NodeJS.Platform, portFree: boolean | null): string | null {
   const has = (o: KillOutcome) => results.some((r) => r.outcome === o);
   const restarted = ports.find((p) => p.restartedBy)?.restartedBy;
   if (restarted) return `Started again by ${restarted.by}. To stop it for good: ${restarted.stop}`;
+  if (has('still-running') && !force && portFree === true) {
+    return 'It has let go of the port and is still shutting down (finishing open connections, say); --force would cut that short.';
+  }
   // Windows' forced stop is taskkill /F (TerminateProcess), and its graceful one may not be SIGTERM at all.
   const windows = platform === 'win32';
   if (has('still-running') && !force) {

@@ -38,6 +38,32 @@ describe('options may come before the command or the port', () => {
   });
 });
 
+describe('help, version and option values', () => {
+  it('--help after a command asks for help, even without its port', () => {
+    for (const argv of [['kill', '--help'], ['why', '-h'], ['watch', '--help'], ['3000', '--help']]) expect(() => parseCommand(argv)).toThrow(HelpRequested);
+  });
+
+  it('help may name a command; any other word after help or version is refused', () => {
+    expect(parseCommand(['help', 'kill'])).toEqual({ name: 'help' });
+    expect(() => parseCommand(['help', 'zzz'])).toThrow(new UsageError('help: unexpected argument "zzz"'));
+    expect(() => parseCommand(['help', 'kill', 'x'])).toThrow(new UsageError('help: unexpected argument "x"'));
+    expect(() => parseCommand(['--version', 'extra'])).toThrow(new UsageError('version: unexpected argument "extra"'));
+  });
+
+  it('a value that starts with a dash gets one line saying how to write it', () => {
+    expect(() => parseCommand(['watch', '--interval', '-1s'])).toThrow(new UsageError('watch: --interval needs a value; one that starts with "-" is written --interval=VALUE'));
+    expect(() => parseCommand(['serve', '--port=-5'])).toThrow(new UsageError('"-5" is not a port number (expected 1-65535)'));
+  });
+
+  it('--interval takes ms, s, m and h, from 250ms to 1h', () => {
+    expect(parseCommand(['watch', '--interval', '1h'])).toMatchObject({ intervalMs: 3_600_000 });
+    expect(parseCommand(['watch', '--interval', '2m'])).toMatchObject({ intervalMs: 120_000 });
+    expect(parseCommand(['watch', '--interval', '1.5'])).toMatchObject({ intervalMs: 1500 });
+    expect(() => parseCommand(['watch', '--interval', '2h'])).toThrow(/between 250ms and 1h/);
+    expect(() => parseCommand(['watch', '--interval', '1d'])).toThrow(/is not a duration/);
+  });
+});
+
 describe('a typo gets the word it most likely stands for', () => {
   it.each([
     ['kil 3000', 'unknown command "kil" (did you mean "kill"? try: porthole help)'],

@@ -95,6 +95,19 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     expect(report.portFree, report.ports.map((p) => p.message).join(' ')).toBe(true);
   });
 
+  it('calls it done when the server let go of the port and is still draining, and says --force would cut that short', async () => {
+    const s = await spawnScript(
+      "const srv = require('net').createServer().listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: srv.address().port }))); process.on('SIGTERM', () => { srv.close(); setTimeout(() => process.exit(0), 60_000); });",
+    );
+    const port = s.info.port as number;
+    const report = await executeKill(await planKill({ port }), { graceMs: 500 });
+    expect(report.results).toMatchObject([{ pid: s.pid, outcome: 'still-running', signal: 'SIGTERM' }]);
+    expect(report.portFree).toBe(true);
+    expect(report.ok).toBe(true);
+    expect(report.advice).toBe('It has let go of the port and is still shutting down (finishing open connections, say); --force would cut that short.');
+    expect(isRunning(s.child)).toBe(true);
+  });
+
   it('without force, reports a process that ignores SIGTERM as still running', async () => {
     const s = await spawnHelper({ host: '127.0.0.1', ignoreTerm: true });
     const plan = await planKill({ port: s.port! });
@@ -291,6 +304,7 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     expect(report.aborted).toBe(true);
     expect(report.steps.filter((x) => x.kind === 'signal').map((x) => x.kind === 'signal' && x.signal)).toEqual(['SIGTERM']);
     expect(report.results[0]!.outcome).toBe('still-running');
+    expect(report.results[0]!.message).toBe(`node (pid ${s.pid}) is still running: cancelled while waiting for it to exit after SIGTERM.`);
     expect(report.portFree).toBeNull();
     expect(report.ok).toBe(false);
   });
