@@ -24,16 +24,17 @@ export interface WsApiOptions {
   clearTimeout?: (handle: unknown) => void;
   random?: () => number;
   /**
-   * Asked when a connection fails: is this page still admitted? Browser mode refuses a bad token at
-   * the HTTP upgrade, which a page only sees as close code 1006, so the client asks plainly.
+   * Asked when a connection fails: is this page still admitted? Browser mode refuses a stale token
+   * (a restarted server on the same port) at the HTTP upgrade, which a page only sees as close code
+   * 1006, so the client asks plainly.
    */
   checkAdmission?: () => Promise<'admitted' | 'refused' | 'unknown'>;
 }
 
-/** The page's own address answers 401/403 when its token is no longer accepted. */
+/** The page's own address (its path carries the token) answers 401/403 once that is no longer accepted. */
 export async function pageAdmission(href: string): Promise<'admitted' | 'refused' | 'unknown'> {
   try {
-    const res = await fetch(href, { method: 'HEAD', credentials: 'same-origin', cache: 'no-store' });
+    const res = await fetch(href, { method: 'HEAD', credentials: 'omit', cache: 'no-store' });
     return res.status === 401 || res.status === 403 ? 'refused' : 'admitted';
   } catch {
     return 'unknown'; // the server is gone: keep retrying
@@ -51,11 +52,15 @@ const BACKOFF_MAX_MS = 10_000;
 /** The server closes with 1008 (policy violation) when the token is wrong: retrying cannot help. */
 const POLICY_VIOLATION = 1008;
 
-/** ws(s)://host/ws?token=… from the page's own address: the token comes in the link Porthole printed. */
-export function wsUrl(loc: Pick<Location, 'protocol' | 'host' | 'search'>): string {
-  const token = new URLSearchParams(loc.search).get('token') ?? '';
+/**
+ * The WebSocket beside the page: the page is http://HOST/<token>/ (or .../<token>/index.html,
+ * .../<token>/tray.html), the socket ws://HOST/<token>/ws. The token is never read or handled
+ * here: it is simply part of the page's folder.
+ */
+export function wsUrl(loc: Pick<Location, 'protocol' | 'host' | 'pathname'>): string {
+  const folder = loc.pathname.slice(0, loc.pathname.lastIndexOf('/') + 1);
   const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${loc.host}/ws?token=${encodeURIComponent(token)}`;
+  return `${scheme}://${loc.host}${folder}ws`;
 }
 
 export function createWsApi(options: WsApiOptions): WsApi {
@@ -97,6 +102,8 @@ export function createWsApi(options: WsApiOptions): WsApi {
     } catch {
       return;
     }
+    // 'rejected' answers a frame that named no request; this client always names one, so there is
+    // nothing to do with it (nor with any kind a newer server may add).
     if (frame?.kind === 'event' && frame.event && typeof frame.event.type === 'string') emit(frame.event);
     else if (frame?.kind === 'reply' && typeof frame.id === 'number') {
       const waiter = inFlight.get(frame.id);
@@ -153,7 +160,7 @@ export function createWsApi(options: WsApiOptions): WsApi {
   const refused = () =>
     emit({
       type: 'error',
-      message: 'The Porthole server refused this page. Open the address Porthole printed, including its ?token=…',
+      message: 'The Porthole server refused this page. Open the whole address `porthole serve` printed this time (it changes at every start).',
       at: now(),
       retryInMs: 0,
       lastGoodAt: null,

@@ -215,10 +215,22 @@ export const WsClientFrameSchema = z.strictObject({
 });
 export type WsClientFrame = z.infer<typeof WsClientFrameSchema>;
 
+/**
+ * The answer to a frame that names no request to answer (not JSON, not an object, no usable id):
+ * nothing ran, and no call waits for it, so a page may ignore it. It says why, for whoever wrote
+ * the client. Frames with a usable id get an error reply instead.
+ */
+export const WsRejectedFrameSchema = z.strictObject({
+  kind: z.literal('rejected'),
+  error: z.string().max(500),
+});
+export type WsRejectedFrame = z.infer<typeof WsRejectedFrameSchema>;
+
 export type WsServerFrame =
   | { kind: 'event'; event: ServerEvent }
   | { kind: 'reply'; id: number; ok: true; result: unknown }
-  | { kind: 'reply'; id: number; ok: false; error: string };
+  | { kind: 'reply'; id: number; ok: false; error: string }
+  | WsRejectedFrame;
 
 /** Largest WebSocket frame the server accepts from a page: verbs are tiny. */
 export const WS_MAX_CLIENT_FRAME_BYTES = 64 * 1024;

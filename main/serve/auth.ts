@@ -2,7 +2,9 @@
 //   - Host: a DNS-rebinding page reaches 127.0.0.1 under its own name; only our own names pass.
 //   - Origin (WebSocket): any page in the browser can open ws://127.0.0.1:PORT; only ours may.
 //   - Token: other local users and programs can reach the port; only whoever read our stdout
-//     knows the 256-bit token (in the URL once, then in an HttpOnly cookie).
+//     knows the 256-bit token, the first segment of every path (http://127.0.0.1:PORT/<token>/).
+// The token lives in the path, never in a cookie: browsers ignore ports for cookies, so a cookie
+// for 127.0.0.1 or localhost goes to every other local server the browser visits, whoever runs it.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -41,41 +43,16 @@ export function originMatches(req: IncomingMessage, host: string): boolean {
 }
 
 /**
- * One cookie per port: cookies ignore ports, so two `porthole serve` on the same machine would
- * otherwise overwrite each other's token.
+ * The request target's path (the query is ignored) when its first segment is the token, without
+ * that segment: "/<token>/assets/x.js" -> "/assets/x.js", "/<token>/" -> "/", and "/<token>" -> ""
+ * (the caller redirects: the page's relative assets need the slash). undefined for anything else.
+ * The segment is compared raw and in constant time: base64url never needs escaping.
  */
-export function cookieName(port: number): string {
-  return `porthole_${port}`;
-}
-
-/**
- * HttpOnly: page scripts (and anything injected into them) cannot read it. SameSite=Strict: no other
- * site's navigation or request carries it. No Max-Age: it ends with the browser session, and a new
- * `porthole serve` has a new token anyway. Not Secure: this is plain http on loopback.
- */
-export function tokenCookie(port: number, token: string): string {
-  return `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-}
-
-export type AuthResult = { ok: true; fromQuery: boolean } | { ok: false };
-
-/** The query's token or any cookie of ours must match. */
-export function authenticate(req: IncomingMessage, query: URLSearchParams, port: number, token: string): AuthResult {
-  const fromQuery = query.get('token');
-  if (fromQuery !== null && tokenMatches(fromQuery, token)) return { ok: true, fromQuery: true };
-  for (const value of cookieValues(req.headers.cookie, cookieName(port))) {
-    if (tokenMatches(value, token)) return { ok: true, fromQuery: false };
-  }
-  return { ok: false };
-}
-
-function cookieValues(header: string | undefined, name: string): string[] {
-  if (!header) return [];
-  const values: string[] = [];
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim());
-  }
-  return values;
+export function pathAfterToken(target: string, token: string): string | undefined {
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  if (!path.startsWith('/')) return undefined;
+  const end = path.indexOf('/', 1);
+  if (!tokenMatches(end < 0 ? path.slice(1) : path.slice(1, end), token)) return undefined;
+  return end < 0 ? '' : path.slice(end);
 }

@@ -17,15 +17,22 @@ export function contentSecurityPolicy(host: string): string {
 }
 
 /** `host`: the request's Host when it passed the check, else our canonical one (never the attacker's). */
+export function securityHeaders(host: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy(host),
+    'X-Content-Type-Options': 'nosniff',
+    // The path carries the access token: no link, image or redirect may pass it on as a Referer.
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    // Another local page (any port on 127.0.0.1 counts as the same site) must not be able to load
+    // our scripts into itself or keep a handle on our window.
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  };
+}
+
 export function setSecurityHeaders(res: ServerResponse, host: string): void {
-  res.setHeader('Content-Security-Policy', contentSecurityPolicy(host));
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
-  // Another local page (any port on 127.0.0.1 counts as the same site, and gets our cookie sent
-  // along) must not be able to load our scripts into itself or keep a handle on our window.
-  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  for (const [name, value] of Object.entries(securityHeaders(host))) res.setHeader(name, value);
 }
 
 export function sendText(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {

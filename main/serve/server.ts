@@ -1,6 +1,7 @@
 // Browser mode: the built renderer over HTTP and the service over one WebSocket per page, on
-// 127.0.0.1 only. Every request passes the Host check (403), then the token check (401), before
-// anything is read from disk or a session is opened. See auth.ts for why each check exists.
+// 127.0.0.1 only, everything under http://127.0.0.1:PORT/<token>/ (the page, its assets, and the
+// WebSocket at /<token>/ws). Every request passes the Host check (403), then the token check (401),
+// before anything is read from disk or a session is opened. See auth.ts for why each check exists.
 import { createReadStream } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -9,8 +10,10 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { WS_MAX_CLIENT_FRAME_BYTES } from '../core/contract.js';
 import type { PortholeService } from '../service/service.js';
-import { allowedHosts, authenticate, checkedHost, newToken, originMatches, tokenCookie } from './auth.js';
+import { allowedHosts, checkedHost, newToken, originMatches, pathAfterToken } from './auth.js';
+import { answerClientError } from './client-error.js';
 import { sendText, setSecurityHeaders } from './headers.js';
+import { endWithStatus } from './raw-response.js';
 import { resolveStatic } from './static.js';
 import { attachSession } from './ws-transport.js';
 
@@ -24,14 +27,14 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
-  /** The page, token included: http://127.0.0.1:PORT/?token=... */
+  /** The page, token included: http://127.0.0.1:PORT/<token>/ */
   url: string;
   token: string;
   port: number;
   close(): Promise<void>;
 }
 
-const UNAUTHORIZED = 'Unauthorized: open the address `porthole serve` printed (it carries ?token=...).';
+const UNAUTHORIZED = 'Unauthorized: open the whole address `porthole serve` printed; its path carries the access token.';
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
@@ -40,7 +43,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const token = newToken();
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
   // Filled in once listening: nothing is accepted before then anyway.
-  const ctx: Context = { root, token, port: 0, hosts: new Set() };
+  const ctx: Context = { root, token, hosts: new Set(), canonical: '' };
 
   const server = http.createServer((req, res) => {
     handleRequest(req, res, ctx).catch(() => {
@@ -51,14 +54,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const refusal = upgradeRefusal(req, ctx);
-    if (refusal) {
-      // Destroyed once the refusal is flushed: no session, no WebSocket, nothing else read.
-      socket.once('finish', () => socket.destroy());
-      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
+    // No session, no WebSocket, nothing else read.
+    if (refusal) return endWithStatus(socket, refusal, checkedHost(req, ctx.hosts) ?? ctx.canonical);
     wss.handleUpgrade(req, socket, head, (ws) => attachSession(ws, options.service));
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, ctx.canonical));
   // A slow or idle connection must not hold a socket forever.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -71,12 +71,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   });
   const port = (server.address() as AddressInfo).port;
-  ctx.port = port;
   ctx.hosts = allowedHosts(host, port);
-  const origin = host === '::1' ? `http://[::1]:${port}` : `http://127.0.0.1:${port}`;
+  ctx.canonical = host === '::1' ? `[::1]:${port}` : `127.0.0.1:${port}`;
 
   return {
-    url: `${origin}/?token=${token}`,
+    url: `http://${ctx.canonical}/${token}/`,
     token,
     port,
     close: () =>
@@ -92,25 +91,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 interface Context {
   root: string;
   token: string;
-  port: number;
   hosts: ReadonlySet<string>;
+  /** The Host we print and answer under when the request's own is not one of ours. */
+  canonical: string;
 }
 
 async function handleRequest(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
   const host = checkedHost(req, ctx.hosts);
-  setSecurityHeaders(res, host ?? [...ctx.hosts][0]!);
+  setSecurityHeaders(res, host ?? ctx.canonical);
   if (!host) return sendText(res, 403, 'Forbidden: unexpected Host header.');
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
 
-  const raw = req.url ?? '/';
-  const q = raw.indexOf('?');
-  const rawPath = q < 0 ? raw : raw.slice(0, q);
-  const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
-  const auth = authenticate(req, query, ctx.port, ctx.token);
-  if (!auth.ok) return sendText(res, 401, UNAUTHORIZED);
-  if (auth.fromQuery) res.setHeader('Set-Cookie', tokenCookie(ctx.port, ctx.token));
+  const rest = pathAfterToken(req.url ?? '/', ctx.token);
+  if (rest === undefined) return sendText(res, 401, UNAUTHORIZED);
+  // "/<token>" typed without its slash: the page's relative assets would miss the token.
+  if (rest === '') return sendText(res, 308, 'Moved.', { Location: `/${ctx.token}/` });
 
-  const found = await resolveStatic(ctx.root, rawPath);
+  // The rest of the path goes through every check of resolveStatic, as if it were the whole path.
+  const found = await resolveStatic(ctx.root, rest);
   if (!found.ok) return sendText(res, found.status, found.status === 400 ? 'Bad request.' : 'Not found.');
   res.writeHead(200, {
     'Content-Type': found.contentType,
@@ -124,13 +122,11 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, ctx: Con
   stream.pipe(res);
 }
 
-/** The status line to refuse a WebSocket upgrade with, or undefined when it may proceed. */
-function upgradeRefusal(req: IncomingMessage, ctx: Context): string | undefined {
+/** The status to refuse a WebSocket upgrade with, or undefined when it may proceed (/<token>/ws). */
+function upgradeRefusal(req: IncomingMessage, ctx: Context): number | undefined {
   const host = checkedHost(req, ctx.hosts);
-  if (!host || !originMatches(req, host)) return '403 Forbidden';
-  const raw = req.url ?? '';
-  const q = raw.indexOf('?');
-  if ((q < 0 ? raw : raw.slice(0, q)) !== '/ws') return '404 Not Found';
-  if (!authenticate(req, new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)), ctx.port, ctx.token).ok) return '401 Unauthorized';
-  return undefined;
+  if (!host || !originMatches(req, host)) return 403;
+  const rest = pathAfterToken(req.url ?? '', ctx.token);
+  if (rest === undefined) return 401;
+  return rest === '/ws' ? undefined : 404;
 }

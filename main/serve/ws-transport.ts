@@ -38,7 +38,8 @@ export function attachSession(ws: WebSocket, service: PortholeService): void {
     ws.send(data, { binary: false });
   };
 
-  const session = service.openSession((event: ServerEvent) => sendFrame({ kind: 'event', event }));
+  // A tab's pause is its own, and ends with this connection (see PauseScope).
+  const session = service.openSession((event: ServerEvent) => sendFrame({ kind: 'event', event }), { pauseScope: 'own' });
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
     if (isBinary) {
@@ -47,8 +48,9 @@ export function attachSession(ws: WebSocket, service: PortholeService): void {
     }
     const frame = parseFrame(data);
     if (!frame.ok) {
-      // Without a usable id there is nobody to answer: drop it.
+      // Without a usable id no call waits for an answer: say so in a frame any page may ignore.
       if (frame.id !== undefined) sendFrame({ kind: 'reply', id: frame.id, ok: false, error: frame.error });
+      else sendFrame({ kind: 'rejected', error: `${frame.error}; no usable id, so nothing ran` });
       return;
     }
     const { id, verb, args } = frame;
@@ -83,7 +85,8 @@ function parseFrame(data: RawData): ParsedFrame {
   const usable = typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
   const issue = result.error.issues[0];
   const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-  return { ok: false, id: usable, error: `bad frame${where}: ${issue?.message ?? 'rejected'}` };
+  // Capped: a frame with thousands of unknown keys must not come back as a message listing them all.
+  return { ok: false, id: usable, error: `bad frame${where}: ${issue?.message ?? 'rejected'}`.slice(0, 200) };
 }
 
 function rawText(data: RawData): string {

@@ -71,6 +71,21 @@ export interface ServiceDeps {
 
 export type EventSink = (event: ServerEvent) => void;
 
+/**
+ * Whose pause a session's `pause` verb sets.
+ *  - 'shared' (Electron): the app's one pause, which the window and the tray menu both set and
+ *    either can lift; it outlives the session that set it.
+ *  - 'own' (a browser-mode tab): that tab's alone, ended by `resume` or by its connection closing.
+ *    Other tabs stay live, and polling stops only while every tab that looks has paused.
+ */
+export type PauseScope = 'shared' | 'own';
+
+export interface SessionOptions {
+  /** Whether someone looks at it (a hidden tray session alone keeps no polling alive). */
+  visible?: boolean;
+  pauseScope?: PauseScope;
+}
+
 export class PortholeService {
   private readonly sessions = new Set<Session>();
   private userPaused = false;
@@ -94,18 +109,20 @@ export class PortholeService {
     this.updatePolling();
   }
 
-  openSession(send: EventSink, options: { visible?: boolean } = {}): Session {
-    const session = new Session(this, send, options.visible ?? true);
+  openSession(send: EventSink, options: SessionOptions = {}): Session {
+    const session = new Session(this, send, options.visible ?? true, options.pauseScope ?? 'shared');
     this.sessions.add(session);
     this.updatePolling();
     return session;
   }
 
   /** @internal */ closeSession(session: Session): void {
-    this.sessions.delete(session);
+    // A closed tab's own pause ends with it: it can never hold the others, or the next tab, paused.
+    if (!this.sessions.delete(session)) return;
     this.updatePolling();
   }
 
+  /** The service's status; a session adds its own pause (Session.status). */
   get status(): MonitorStatus {
     return {
       paused: this.userPaused,
@@ -129,13 +146,18 @@ export class PortholeService {
   private setElevationState(state: ElevationState, message: string | null): void {
     this.elevated = state;
     this.elevationMessage = message;
-    this.broadcast({ type: 'status', status: this.status });
+    this.broadcastStatus();
   }
 
+  /** The shared pause (Electron's window and tray). */
   setUserPaused(paused: boolean): void {
     this.userPaused = paused;
+    this.pauseChanged();
+  }
+
+  /** @internal */ pauseChanged(): void {
     this.updatePolling();
-    this.broadcast({ type: 'status', status: this.status });
+    this.broadcastStatus();
   }
 
   /**
@@ -143,12 +165,15 @@ export class PortholeService {
    * pinned costs no CPU at all.
    */
   /** @internal */ updatePolling(): void {
-    const visible = [...this.sessions].some((s) => s.visible);
+    const viewers = [...this.sessions].filter((s) => s.visible);
     const watching = this.deps.settings.get().watchedPorts.length > 0;
-    this.idle = !visible && !watching;
-    if (this.userPaused || this.idle) this.deps.monitor.pause();
+    this.idle = viewers.length === 0 && !watching;
+    // Someone looks at live data: a viewer that has not paused itself (Electron's never do).
+    const live = viewers.some((s) => !s.ownPaused);
+    const paused = this.userPaused || (viewers.length > 0 && !live);
+    if (paused || this.idle) this.deps.monitor.pause();
     else this.deps.monitor.resume();
-    this.updateTraffic(visible && !this.userPaused);
+    this.updateTraffic(live && !this.userPaused);
   }
 
   private updateTraffic(on: boolean): void {
@@ -171,6 +196,11 @@ export class PortholeService {
 
   private broadcast(event: ServerEvent): void {
     for (const s of this.sessions) s.deliver(event);
+  }
+
+  /** Each session hears its own status: a tab's own pause is nobody else's. */
+  private broadcastStatus(): void {
+    for (const s of this.sessions) s.deliver({ type: 'status', status: s.status });
   }
 
   dispose(): void {
@@ -213,12 +243,31 @@ export class PortholeService {
 export class Session {
   private unsubscribe: (() => void) | undefined;
   private closed = false;
+  private paused = false;
 
   constructor(
     private readonly service: PortholeService,
     private readonly send: EventSink,
     public visible: boolean,
+    private readonly pauseScope: PauseScope,
   ) {}
+
+  /** Paused by its own `pause` (pauseScope 'own' only; the shared pause is the service's). */
+  get ownPaused(): boolean {
+    return this.paused;
+  }
+
+  /** What this client is told: the service's status, paused also when it paused itself. */
+  get status(): MonitorStatus {
+    const status = this.service.status;
+    return this.paused ? { ...status, paused: true } : status;
+  }
+
+  private setPaused(paused: boolean): void {
+    if (this.pauseScope === 'shared') return this.service.setUserPaused(paused);
+    this.paused = paused;
+    this.service.pauseChanged();
+  }
 
   setVisible(visible: boolean): void {
     this.visible = visible;
@@ -251,9 +300,9 @@ export class Session {
           this.startStreaming();
           return undefined;
         case 'pause':
-          return this.service.setUserPaused(true);
+          return this.setPaused(true);
         case 'resume':
-          return this.service.setUserPaused(false);
+          return this.setPaused(false);
         case 'planKill': {
           const { target, tree } = args[0] as { target: KillRequest['target']; tree: boolean };
           return (await this.service.planKill(target, tree)).view;
@@ -289,7 +338,7 @@ export class Session {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.send({ type: 'settings', settings: this.service.deps.settings.get() });
-    this.send({ type: 'status', status: this.service.status });
+    this.send({ type: 'status', status: this.status });
     const unsubscribe = this.service.deps.monitor.subscribe((event) => {
       if (!this.closed) this.send(toServerEvent(event));
     });

@@ -1,5 +1,5 @@
-// `porthole serve`, the real bundled command: one line with the address, the page behind the
-// token, a clean exit on Ctrl+C.
+// `porthole serve`, the real bundled command: one line with the address, the page under the
+// token's path, a clean exit on Ctrl+C.
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -27,6 +27,8 @@ describe.skipIf(missing !== undefined)('porthole serve', () => {
     expect(await page.text()).toContain('<html');
     const anonymous = await fetch(`http://127.0.0.1:${serve.port}/`);
     expect(anonymous.status).toBe(401);
+    // The bundled command serves the same capability path: the old ?token= form admits nothing.
+    expect((await fetch(`http://127.0.0.1:${serve.port}/?token=${serve.token}`)).status).toBe(401);
     // Serving alone never rewrites the settings file (the test wrote it compactly; the store writes indented).
     expect(readFileSync(serve.settingsFile, 'utf8')).not.toContain('\n');
     const { code, signal } = await serve.stop();

@@ -1,6 +1,8 @@
 // The app in Chromium against `porthole serve` (the real bundled command), with real loopback
 // sockets held by children this test spawned. Only those children are ever signalled.
 import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, freePort, isRunning, spawnHelper, spawnScript } from '../core/spawned.js';
@@ -61,11 +63,14 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
     return page;
   }
 
+  /** A page of the app by its path under the token, as the printed address leads to it. */
+  const appUrl = (path: string, host = '127.0.0.1') => `http://${host}:${serve.port}/${serve.token}${path}`;
+
   async function openApp(path = '/', options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
     // The filter text is a persisted setting: an earlier test's filter would be restored into the box.
     await setSettings({ filter: '' });
     const page = await newPage(options);
-    const response = await page.goto(new URL(path, serve.url).href.replace(/\?.*$/, '') + `?token=${serve.token}`);
+    const response = await page.goto(appUrl(path));
     expect(response?.status()).toBe(200);
     return page;
   }
@@ -134,7 +139,7 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
         await dialog.getByRole('button', { name: 'Kill' }).hover();
         await check(page, `${colorScheme}, kill dialog`);
         await dialog.getByRole('button', { name: 'Cancel' }).click();
-        await page.goto(new URL(`/tray.html?token=${serve.token}`, serve.url).href);
+        await page.goto(appUrl('/tray.html'));
         await page.getByText(`:${listener.port}`).first().waitFor();
         await check(page, `${colorScheme}, tray`);
       }
@@ -247,7 +252,7 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
     await setSettings({ watchedPorts: [listener.port] });
     try {
       const page = await newPage({ width: 380, height: 520 });
-      const response = await page.goto(new URL(`/tray.html?token=${serve.token}`, serve.url).href);
+      const response = await page.goto(appUrl('/tray.html'));
       expect(response?.status()).toBe(200);
       await page.getByText(`:${listener.port}`, { exact: true }).waitFor();
       await page.getByText(String(listener.pid)).first().waitFor();
@@ -257,17 +262,19 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
     }
   });
 
-  it('without the token the browser gets 401 and no app', async () => {
-    const page = await newPage();
-    const response = await page.goto(`http://127.0.0.1:${serve.port}/`);
-    expect(response?.status()).toBe(401);
-    expect(await page.textContent('body')).toContain('Unauthorized');
-    expect(await page.locator('#root').count()).toBe(0);
+  it('without the token in the path the browser gets 401 and no app, ?token= included', async () => {
+    for (const url of [`http://127.0.0.1:${serve.port}/`, `http://127.0.0.1:${serve.port}/?token=${serve.token}`]) {
+      const page = await newPage();
+      const response = await page.goto(url);
+      expect(response?.status()).toBe(401);
+      expect(await page.textContent('body')).toContain('Unauthorized');
+      expect(await page.locator('#root').count()).toBe(0);
+    }
   });
 
   it('under a rebound name the page is 403 even with the token, and its WebSocket is refused', async () => {
     const page = await newPage({ bypassCSP: true });
-    const response = await page.goto(`http://${EVIL}:${serve.port}/?token=${serve.token}`);
+    const response = await page.goto(appUrl('/', EVIL));
     expect(response?.status()).toBe(403);
     expect(await page.locator('#root').count()).toBe(0);
     // Even a page that somehow knew the token cannot open the socket from a foreign origin.
@@ -275,7 +282,7 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
       ({ port, token }) =>
         new Promise<{ opened: boolean; code: number }>((resolve) => {
           let opened = false;
-          const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/${token}/ws`);
           ws.onopen = () => (opened = true);
           ws.onclose = (e) => resolve({ opened, code: e.code });
         }),
@@ -284,11 +291,45 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
     expect(outcome).toEqual({ opened: false, code: 1006 });
   });
 
+  it('"Open in browser" on another local server sends it no secret: no cookie, no Referer, no token', async () => {
+    // Another program's server on 127.0.0.1, which records what the browser sends it.
+    const seen: Array<http.IncomingHttpHeaders & { url?: string }> = [];
+    const other = http.createServer((req, res) => {
+      seen.push({ ...req.headers, url: req.url });
+      res.end('another server');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const { port } = other.address() as AddressInfo;
+    try {
+      // The app loaded under localhost, the very name the link uses: a cookie would be same-site there.
+      await setSettings({ filter: '' });
+      const page = await newPage();
+      expect((await page.goto(appUrl('/', 'localhost')))?.status()).toBe(200);
+      await filterTo(page, `port:${port}`);
+      await row(page, `127.0.0.1:${port}`).click();
+      const opened = page.context().waitForEvent('page');
+      await page.getByRole('complementary').getByRole('button', { name: 'Open in browser' }).click();
+      const tab = await opened;
+      await tab.getByText('another server').waitFor();
+      expect(seen.length).toBeGreaterThan(0);
+      for (const headers of seen) {
+        expect(JSON.stringify(headers)).not.toContain(serve.token);
+        expect(headers.cookie).toBeUndefined();
+        // Its own favicon request may name its own page; nothing may name ours.
+        expect(headers.referer ?? `http://localhost:${port}/`).toBe(`http://localhost:${port}/`);
+      }
+      expect(seen.find((h) => h.url === '/')?.referer).toBeUndefined();
+      expect(await page.context().cookies()).toEqual([]);
+    } finally {
+      other.close();
+    }
+  });
+
   it('localhost:PORT works like 127.0.0.1:PORT', async () => {
     const listener = await spawnHelper({ host: '127.0.0.1' });
     await setSettings({ filter: '' });
     const page = await newPage();
-    const response = await page.goto(`http://localhost:${serve.port}/?token=${serve.token}`);
+    const response = await page.goto(appUrl('/', 'localhost'));
     expect(response?.status()).toBe(200);
     await filterTo(page, `port:${listener.port}`);
     await row(page, `127.0.0.1:${listener.port}`).waitFor();

@@ -35,7 +35,7 @@ function harness() {
   const sockets: FakeSocket[] = [];
   const timers: Array<{ fn: () => void; ms: number }> = [];
   const api = createWsApi({
-    url: 'ws://127.0.0.1:7777/ws?token=abc',
+    url: 'ws://127.0.0.1:7777/abc/ws',
     createSocket: (url) => {
       const s = new FakeSocket(url);
       sockets.push(s);
@@ -52,9 +52,14 @@ function harness() {
 }
 
 describe('wsUrl', () => {
-  it('takes the token from the page address and matches the page scheme', () => {
-    expect(wsUrl({ protocol: 'http:', host: '127.0.0.1:7777', search: '?token=s3cr%2Bt&x=1' })).toBe('ws://127.0.0.1:7777/ws?token=s3cr%2Bt');
-    expect(wsUrl({ protocol: 'https:', host: 'localhost:9', search: '' })).toBe('wss://localhost:9/ws?token=');
+  it("is the page's folder plus ws, whichever page of the folder it is, in the page's scheme", () => {
+    const T = 'V2hhdCBhIHRva2VuIQ_-';
+    for (const pathname of [`/${T}/`, `/${T}/index.html`, `/${T}/tray.html`]) {
+      expect(wsUrl({ protocol: 'http:', host: '127.0.0.1:7777', pathname })).toBe(`ws://127.0.0.1:7777/${T}/ws`);
+    }
+    expect(wsUrl({ protocol: 'https:', host: 'localhost:9', pathname: `/${T}/` })).toBe(`wss://localhost:9/${T}/ws`);
+    // A page served at the root (no token folder) gets the root's socket, which the server refuses.
+    expect(wsUrl({ protocol: 'http:', host: 'localhost:9', pathname: '/' })).toBe('ws://localhost:9/ws');
   });
 });
 
@@ -111,7 +116,7 @@ describe('createWsApi', () => {
     h.last().drop(1008);
     expect(h.timers).toHaveLength(0);
     expect(h.events.at(-1)).toMatchObject({ type: 'error', retryInMs: 0 });
-    expect((h.events.at(-1) as { message: string }).message).toMatch(/token/);
+    expect((h.events.at(-1) as { message: string }).message).toMatch(/refused this page.*whole address/);
   });
 
   it('asks whether the page is still admitted when a connection fails, and stops when it is not', async () => {
@@ -119,7 +124,7 @@ describe('createWsApi', () => {
     const timers: Array<{ fn: () => void; ms: number }> = [];
     const sockets: FakeSocket[] = [];
     const api = createWsApi({
-      url: 'ws://127.0.0.1:7777/ws?token=stale',
+      url: 'ws://127.0.0.1:7777/stale/ws',
       createSocket: (url) => (sockets.push(new FakeSocket(url)), sockets.at(-1)!),
       now: () => 42_000,
       setTimeout: (fn, ms) => timers.push({ fn, ms }),
@@ -137,6 +142,16 @@ describe('createWsApi', () => {
     expect(timers).toHaveLength(1);
     expect(events.at(-1)).toMatchObject({ retryInMs: 0 });
     api.close();
+  });
+
+  it("ignores a 'rejected' frame: no event, and calls in flight still get their own replies", async () => {
+    const h = harness();
+    const settings = h.api.call('getSettings');
+    h.last().open();
+    h.last().receive({ kind: 'rejected', error: 'not JSON; no usable id, so nothing ran' });
+    expect(h.events).toEqual([]);
+    h.last().receive({ kind: 'reply', id: h.last().sent[0]!.id, ok: true, result: { filter: 'x' } });
+    await expect(settings).resolves.toEqual({ filter: 'x' });
   });
 
   it('close() stops everything', async () => {

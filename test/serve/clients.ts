@@ -64,6 +64,28 @@ export function rawUpgrade(port: number, path: string, headers: Record<string, s
   });
 }
 
+/**
+ * Write bytes that need not be valid HTTP and read everything the server answers until it closes
+ * the connection: what Node's own parser errors (400, 431) send, which http.request cannot produce.
+ */
+export function rawExchange(port: number, bytes: string): Promise<{ statusLine: string; headers: Record<string, string>; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let text = '';
+    socket.setEncoding('latin1');
+    socket.on('connect', () => socket.write(bytes));
+    socket.on('data', (d: string) => (text += d));
+    // The server may reset while we still write the rest of a huge request: what it said counts.
+    socket.on('error', (error) => (text ? undefined : reject(error)));
+    socket.on('close', () => {
+      const [head = ''] = text.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      resolve({ statusLine, headers, closed: true });
+    });
+  });
+}
+
 /** A page's side of the contract: numbered requests, replies matched by id, events in order. */
 export class ContractClient {
   readonly frames: WsServerFrame[] = [];
@@ -86,12 +108,9 @@ export class ContractClient {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
-  static async connect(port: number, auth: { token?: string; cookie?: string }): Promise<ContractClient> {
-    const query = auth.token ? `?token=${auth.token}` : '';
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws${query}`, {
-      origin: `http://127.0.0.1:${port}`,
-      ...(auth.cookie ? { headers: { Cookie: auth.cookie } } : {}),
-    });
+  /** A page's WebSocket: at /<token>/ws, from the page's own origin. */
+  static async connect(port: number, auth: { token: string }): Promise<ContractClient> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/${auth.token}/ws`, { origin: `http://127.0.0.1:${port}` });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));

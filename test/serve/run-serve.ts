@@ -9,7 +9,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../main/core/contract.js';
 import { startCli } from '../cli/run-cli.js';
 
 export const RENDERER_INDEX = path.resolve('out/renderer/index.html');
-export const URL_LINE = /^Porthole is at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43})) \(Ctrl\+C to stop\)$/;
+export const URL_LINE = /^Porthole is at (http:\/\/127\.0\.0\.1:(\d+)\/([A-Za-z0-9_-]{43})\/) \(Ctrl\+C to stop\)$/;
 
 /**
  * Why browser-mode tests against the real renderer cannot run, or undefined when they can. No

@@ -1,11 +1,13 @@
 // runServe in-process: the paths the real command cannot show cheaply (no renderer build, no
-// browser opener on the machine).
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// browser opener on the machine, a fake one that records what it was given).
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CliIO } from '../../main/cli/io.js';
+import { waitFor } from '../core/spawned.js';
 import { ContractClient } from './clients.js';
+import { installFakeOpener } from './fake-opener.js';
 
 const rendererDir = vi.hoisted(() => ({ value: undefined as string | undefined }));
 vi.mock('../../main/serve/renderer-dir.js', () => ({ findRendererDir: () => rendererDir.value }));
@@ -67,8 +69,8 @@ describe('runServe', () => {
       void (async () => {
         try {
           seen.status = (await fetch(url)).status;
-          const { port, searchParams } = new URL(url);
-          const client = await ContractClient.connect(Number(port), { token: searchParams.get('token')! });
+          const { port, pathname } = new URL(url);
+          const client = await ContractClient.connect(Number(port), { token: pathname.split('/')[1]! });
           const reply = await client.request('getSettings', []);
           seen.filter = reply.ok ? (reply.result as { filter: unknown }).filter : reply.error;
           client.close();
@@ -79,11 +81,33 @@ describe('runServe', () => {
     });
     expect(await runServe({ port: 0, open: true }, io, stop.signal)).toBe(0);
     expect(io.outLines).toHaveLength(1);
-    expect(io.outLines[0]).toMatch(/^Porthole is at http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43} \(Ctrl\+C to stop\)$/);
+    expect(io.outLines[0]).toMatch(/^Porthole is at http:\/\/127\.0\.0\.1:\d+\/[\w-]{43}\/ \(Ctrl\+C to stop\)$/);
     expect(io.errLines).toEqual([]);
     expect(seen.status).toBe(200);
     // The settings file PORTHOLE_SETTINGS_FILE names is the one served (and serving never rewrote it).
     expect(seen.filter).toBe('from-env-file');
     expect(readFileSync(process.env.PORTHOLE_SETTINGS_FILE!, 'utf8')).toBe(SETTINGS_TEXT);
+  });
+
+  it.skipIf(process.platform === 'win32')('--open starts the opener on a private redirect file, never the address; the file goes when serve stops', async () => {
+    rendererDir.value = path.join(dir, 'renderer');
+    mkdirSync(rendererDir.value);
+    writeFileSync(path.join(rendererDir.value, 'index.html'), '<!doctype html><title>t</title>');
+    const opener = installFakeOpener(dir);
+    process.env.PATH = `${opener.bin}${path.delimiter}${saved.PATH}`;
+    const stop = new AbortController();
+    const io = fakeIO();
+    const running = runServe({ port: 0, open: true }, io, stop.signal);
+    await waitFor(() => opener.seen() !== undefined);
+    const url = /(http:\S+)/.exec(io.outLines[0] ?? '')![1]!;
+    const token = new URL(url).pathname.split('/')[1]!;
+    const { argv, content } = opener.seen()!;
+    expect(argv.join(' ')).not.toContain(token);
+    expect(content).toContain(`url=${url}`);
+    expect(existsSync(argv[0]!)).toBe(true); // well within its minute
+    stop.abort();
+    expect(await running).toBe(0);
+    expect(existsSync(argv[0]!)).toBe(false);
+    expect(existsSync(path.dirname(argv[0]!))).toBe(false);
   });
 });

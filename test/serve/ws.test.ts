@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RequestSchemas, SettingsSchema, WS_MAX_CLIENT_FRAME_BYTES, type ServerEvent, type Settings } from '../../main/core/contract.js';
+import { RequestSchemas, SettingsSchema, WS_MAX_CLIENT_FRAME_BYTES, WsRejectedFrameSchema, type ServerEvent, type Settings } from '../../main/core/contract.js';
 import type { Socket } from '../../main/core/model.js';
 import { cleanup, isRunning, spawnHelper } from '../core/spawned.js';
 import { ContractClient } from './clients.js';
@@ -23,7 +23,7 @@ afterEach(async () => {
 const fileSettings = () => readFileSync(f.settingsFile, 'utf8');
 const connect = async () => (client = await ContractClient.connect(f.server.port, { token: f.server.token }));
 
-describe('bad frames get an error reply and run nothing', () => {
+describe('bad frames get an error and run nothing', () => {
   it('not JSON, wrong shapes and unknown verbs; the connection stays usable', async () => {
     await connect();
     const before = fileSettings();
@@ -44,6 +44,33 @@ describe('bad frames get an error reply and run nothing', () => {
     expect(ok).toMatchObject({ ok: true, result: { listeningOnly: true } });
     // Replies come only for frames with a usable id: 1-5, then the getSettings above.
     expect(client.frames.filter((x) => x.kind === 'reply').map((x) => (x as { id: number }).id)).toEqual([1, 2, 3, 4, 5, ok.id]);
+    // The other five (not JSON, null, an array, no id, id -1) each got one `rejected` frame.
+    expect(client.frames.filter((x) => x.kind === 'rejected')).toHaveLength(5);
+    expect(fileSettings()).toBe(before);
+  });
+
+  it.each([
+    { what: 'not JSON', text: '{ not json', why: /^not JSON/ },
+    { what: 'null', text: 'null', why: /^bad frame/ },
+    { what: 'an array', text: '[1,2,3]', why: /^bad frame/ },
+    { what: 'a bare number', text: '42', why: /^bad frame/ },
+    { what: 'no id', text: JSON.stringify({ verb: 'setSettings', args: [{ listeningOnly: false }] }), why: /^bad frame at id/ },
+    { what: 'a negative id', text: JSON.stringify({ id: -1, verb: 'setSettings', args: [{ listeningOnly: false }] }), why: /^bad frame at id/ },
+    { what: 'a fractional id', text: JSON.stringify({ id: 1.5, verb: 'setSettings', args: [{ listeningOnly: false }] }), why: /^bad frame at id/ },
+    { what: 'a string id', text: JSON.stringify({ id: '7', verb: 'setSettings', args: [{ listeningOnly: false }] }), why: /^bad frame at id/ },
+  ])('$what: no id to answer, so one "rejected" frame says why; nothing runs and the connection stays usable', async ({ text, why }) => {
+    await connect();
+    const before = fileSettings();
+    client.sendRaw(text);
+    // Frames are handled in order, and the rejection is sent at once: it is in before this reply.
+    const ok = await client.request('getSettings', []);
+    const rejected = client.frames.filter((x) => x.kind === 'rejected');
+    expect(rejected).toHaveLength(1);
+    // The frame is what the contract says it is, and says that nothing ran.
+    expect(WsRejectedFrameSchema.parse(rejected[0])).toEqual({ kind: 'rejected', error: expect.stringMatching(why) });
+    expect((rejected[0] as { error: string }).error).toContain('nothing ran');
+    expect(client.frames.filter((x) => x.kind === 'reply')).toEqual([ok]);
+    expect(ok).toMatchObject({ ok: true });
     expect(fileSettings()).toBe(before);
   });
 

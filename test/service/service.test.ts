@@ -34,6 +34,8 @@ function collect() {
   return { events, sink: (e: ServerEvent) => events.push(e) };
 }
 
+const statuses = (events: ServerEvent[]) => events.flatMap((e) => (e.type === 'status' ? [e.status] : []));
+
 describe('PortholeService sessions', () => {
   it('sends nothing before ready, then settings, status and a full snapshot with our listener', async () => {
     const child = await spawnHelper({ host: '127.0.0.1' });
@@ -84,6 +86,24 @@ describe('PortholeService sessions', () => {
     expect(await session.handle('openExternal', ['https://evil.example/'])).toBe(false);
     expect(await session.handle('openExternal', ['http://localhost:3000/'])).toBe(true);
     expect(opened).toEqual(['http://localhost:3000/']);
+  });
+
+  it("Electron's pause is shared: every client hears it, and it outlives the session that set it", async () => {
+    const { service } = makeService();
+    const window = collect();
+    const tray = collect();
+    const pauser = service.openSession(window.sink);
+    const other = service.openSession(tray.sink, { visible: false });
+    await pauser.handle('ready', []);
+    await other.handle('ready', []);
+    await pauser.handle('pause', []);
+    expect(statuses(tray.events).at(-1)?.paused).toBe(true);
+    pauser.close();
+    // The tray menu (or the window, reopened) lifts it, nobody else.
+    expect(service.status.paused).toBe(true);
+    await other.handle('resume', []);
+    expect(service.status.paused).toBe(false);
+    expect(statuses(tray.events).at(-1)?.paused).toBe(false);
   });
 
   it('stops polling when nothing is visible and nothing is watched', async () => {
@@ -180,7 +200,6 @@ describe('showAllOwners through the service', () => {
     return { control, asked, release: () => release?.(), endOnItsOwn: (o: Outcome) => listeners.forEach((l) => l(o)) };
   }
 
-  const statuses = (events: ServerEvent[]) => events.flatMap((e) => (e.type === 'status' ? [e.status] : []));
 
   it('answers with advice where nothing can elevate (browser mode)', async () => {
     const { service } = makeService();

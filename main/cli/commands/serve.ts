@@ -1,5 +1,6 @@
 // `porthole serve [--port N] [--open]`: the app in the browser, on 127.0.0.1 only. Prints one line
-// with the address (token included) and runs until Ctrl+C.
+// with the address (token included) and runs until Ctrl+C. --open hands the browser a private
+// redirect file, never the address itself (see serve/open-url.ts).
 //   PORTHOLE_SETTINGS_FILE  use this settings file instead of the user's (tests, portable setups)
 //   PORTHOLE_RENDERER_DIR   serve the built renderer from this folder (packaging, tests)
 import { createBackend } from '../../serve/backend.js';
@@ -28,7 +29,7 @@ export async function runServe(options: { port: number; open: boolean }, io: Cli
     return 1;
   }
   io.out(`Porthole is at ${server.url} (Ctrl+C to stop)`);
-  if (options.open) openInBrowser(server.url);
+  const opened = options.open ? openInBrowser(server.url) : undefined;
 
   // The handler stays until the end: a second Ctrl+C while closing must not kill the process
   // half-way (closing is quick: sockets are cut, the worker terminated).
@@ -42,6 +43,8 @@ export async function runServe(options: { port: number; open: boolean }, io: Cli
     await server.close();
     await backend.dispose();
   } finally {
+    // The redirect file goes with the server if its minute is not up yet.
+    opened?.cleanup();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
