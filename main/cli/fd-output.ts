@@ -18,6 +18,8 @@ export class FdOutput {
     private readonly fd: number,
     private readonly stream: () => NodeJS.WriteStream,
     direct = true,
+    /** Called once when the reader is found gone (EPIPE), so a long-running command can stop. */
+    private readonly onClosed: () => void = () => undefined,
   ) {
     this.mode = direct ? 'direct' : 'stream';
   }
@@ -37,6 +39,7 @@ export class FdOutput {
       // The reader left (`porthole list | head`): drop the rest, as the stream's EPIPE handler does.
       if (code === 'EPIPE') {
         this.mode = 'closed';
+        this.onClosed();
         return;
       }
       // A non-blocking fd (a parent's choice) that is full: hand the rest to the stream, and

@@ -2,6 +2,7 @@
 // so `serve` can reuse them without touching the real terminal.
 import { createRequire } from 'node:module';
 import { FdOutput, writesDirectly } from './fd-output.js';
+import { printable } from './output/printable.js';
 import { createStyle, type Style } from './output/style.js';
 
 export interface CliIO {
@@ -15,6 +16,11 @@ export interface CliIO {
   style: Style;
   errStyle: Style;
   isInteractive: boolean;
+  /**
+   * Aborted once stdout's reader is gone (`porthole watch | head -1`): a command that would
+   * otherwise run forever stops then.
+   */
+  outputGone?: AbortSignal;
 }
 
 export function processIO(): CliIO {
@@ -23,18 +29,22 @@ export function processIO(): CliIO {
   // stderr are getters: Node builds each stream on first touch (a few ms for a pipe), and
   // `porthole 3000` never reads stdin and rarely writes to stderr.
   const direct = writesDirectly(1);
-  const isTTY = !direct && stdoutStream().isTTY === true;
-  const stdout = new FdOutput(1, stdoutStream, direct);
+  const gone = new AbortController();
+  const readerLeft = () => gone.abort();
+  const stream = () => stdoutStream(readerLeft);
+  const isTTY = !direct && stream().isTTY === true;
+  const stdout = new FdOutput(1, stream, direct, readerLeft);
   return {
     isTTY,
+    outputGone: gone.signal,
     get stderr() {
       return process.stderr;
     },
     get stdin() {
       return process.stdin;
     },
-    out: (line = '') => stdout.write(`${line}\n`),
-    err: (line = '') => void process.stderr.write(`${line}\n`),
+    out: (line = '') => stdout.write(`${printable(line, isTTY)}\n`),
+    err: (line = '') => void process.stderr.write(`${printable(line, process.stderr.isTTY === true)}\n`),
     style: createStyle(isTTY),
     get errStyle() {
       return (errStyle ??= createStyle(process.stderr.isTTY === true));
@@ -51,11 +61,12 @@ export function processIO(): CliIO {
  * Drop the rest of the output and finish as usual (the exit code still says held or free), rather
  * than die of an unhandled EPIPE with a stack trace.
  */
-function stdoutStream(): NodeJS.WriteStream {
+function stdoutStream(readerLeft: () => void): NodeJS.WriteStream {
   const stream = process.stdout;
   if (stream.listenerCount('error') === 0) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      readerLeft();
     });
   }
   return stream;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { spawnLab } from '../core/socket-lab.js';
 import { leaveBehindWithoutReuse } from '../core/left-behind.js';
 import { leaveTimeWait } from '../core/time-wait.js';
-import { adopt, cleanup, freePort, isRunning, spawnHelper } from '../core/spawned.js';
+import { adopt, cleanup, freePort, isRunning, spawnHelper, spawnScript } from '../core/spawned.js';
 import { removeServerFolders, spawnWatchedServer } from '../core/watched-server.js';
 import { JsonPortAnswer, JsonSnapshot } from './json-contract.js';
 import { BIN, runCli, startCli } from './run-cli.js';
@@ -70,6 +70,20 @@ describe('porthole PORT', () => {
       const r = await runCli(args, { env });
       expect(r.stderr, args.join(' ')).toContain('node_modules loaded: []');
     }
+  });
+
+  it("writes out the escape sequences and line breaks a process puts in its command line", async () => {
+    const hostile = '\x1b[31mRED\x1b]0;pwned\x07\rFAKE\nnext';
+    const s = await spawnScript(`require('net').createServer().listen(0, '127.0.0.1', function () { console.log(JSON.stringify({ port: this.address().port })); })`, { args: [hostile] });
+    const port = s.info.port as number;
+    const r = await runCli([String(port)]);
+    expect(r.code).toBe(0);
+    // Nothing that could drive a terminal, and the command stays on its own line.
+    expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(r.stdout.split('\n').find((l) => l.trimStart().startsWith('command'))).toContain('\\u001b[31mRED\\u001b]0;pwned\\u0007\\rFAKE\\nnext');
+    // JSON keeps the command line exactly.
+    const json = JsonPortAnswer.parse(JSON.parse((await runCli([String(port), '--json'])).stdout));
+    expect(json.processes.find((p) => p.pid === s.pid)!.command).toContain(hostile);
   });
 
   it('exits 1 and says so when the port is free', async () => {
@@ -368,6 +382,24 @@ describe('porthole watch', () => {
     }
     const [code] = await once(watch.child, 'exit');
     expect(code).toBe(0);
+  });
+
+  it('stops by itself once its reader has gone (`porthole watch | head -1`)', async () => {
+    const port = await freePort();
+    const watch = startCli(['watch', String(port), '--interval', '250ms']);
+    const exited = once(watch.child, 'exit');
+    await watch.waitFor((l) => l.startsWith('Watching'));
+    // The reader leaves; the next line the watch writes finds the pipe closed.
+    watch.child.stdout!.destroy();
+    const srv = net.createServer().listen(port, '127.0.0.1');
+    await once(srv, 'listening');
+    try {
+      const [code] = await Promise.race([exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('watch kept running')), 15_000))]);
+      expect(code).toBe(0);
+    } finally {
+      srv.close();
+      if (watch.child.exitCode === null) watch.child.kill('SIGKILL');
+    }
   });
 
   it('says its interval in words people use', async () => {

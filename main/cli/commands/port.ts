@@ -10,6 +10,7 @@ import { jsonSnapshot } from '../output/json.js';
 import { conflictLine, endpoint, remoteEndpoint, sortForDisplay, truncate } from '../output/table.js';
 import { alignColumns, type Style } from '../output/style.js';
 import { freeItLines } from '../output/free-it.js';
+import { oneLine } from '../output/printable.js';
 import { ago, localDateTime } from '../output/time.js';
 
 /**
@@ -96,9 +97,9 @@ export function describePort(port: number, snapshot: Snapshot, sockets: Socket[]
 
 function processLines(p: ProcessInfo, style: Style): string[] {
   const rows: string[][] = [];
-  rows.push(['  ' + style.dim(`pid ${p.pid}`), style.bold(p.name)]);
-  if (p.command) rows.push(['  ' + style.dim('command'), truncate(p.command, 400)]);
-  if (p.cwd) rows.push(['  ' + style.dim('cwd'), p.cwd]);
+  rows.push(['  ' + style.dim(`pid ${p.pid}`), style.bold(oneLine(p.name))]);
+  if (p.command) rows.push(['  ' + style.dim('command'), truncate(oneLine(p.command), 400)]);
+  if (p.cwd) rows.push(['  ' + style.dim('cwd'), oneLine(p.cwd)]);
   const facts = [
     p.user ? `user ${p.user}` : '',
     p.startTime !== null ? `started ${localDateTime(p.startTime)} (${ago(p.startTime)})` : '',

@@ -87,6 +87,8 @@ export function runWatch(options: WatchOptions, io: CliIO, stopSignal?: AbortSig
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     stopSignal?.addEventListener('abort', stop, { once: true });
+    // Whoever read the stream has gone (`watch | head -1`): nothing more can reach anyone.
+    io.outputGone?.addEventListener('abort', stop, { once: true });
     monitor.start();
   });
 }

@@ -3,6 +3,7 @@
 import { endpointLabel } from '../../core/port-view.js';
 import type { Conflict, ProcessInfo, Snapshot, Socket } from '../../core/model.js';
 import { alignColumns, type Style } from './style.js';
+import { oneLine } from './printable.js';
 
 export function endpoint(s: Socket): string {
   return endpointLabel(s);
@@ -100,8 +101,8 @@ function groupHeading(key: string, first: Socket, snapshot: Snapshot, style: Sty
       const p = snapshot.processes.get(pid);
       if (!p) return style.bold(`pid ${pid}`);
       const facts = [`pid ${pid}`, p.user ? `user ${p.user}` : '', p.cwd ? `in ${p.cwd}` : ''].filter(Boolean).join('  ');
-      const command = p.command ? `\n  ${style.dim(truncate(p.command, 160))}` : '';
-      return `${style.bold(p.name)}  ${style.dim(facts)}${command}`;
+      const command = p.command ? `\n  ${style.dim(truncate(oneLine(p.command), 160))}` : '';
+      return `${style.bold(oneLine(p.name))}  ${style.dim(facts)}${command}`;
     })
     .join('\n');
 }
