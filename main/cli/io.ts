@@ -34,6 +34,7 @@ export function processIO(): CliIO {
   const stream = () => stdoutStream(readerLeft);
   const isTTY = !direct && stream().isTTY === true;
   const stdout = new FdOutput(1, stream, direct, readerLeft);
+  const style = createStyle(isTTY);
   return {
     isTTY,
     outputGone: gone.signal,
@@ -43,9 +44,10 @@ export function processIO(): CliIO {
     get stdin() {
       return process.stdin;
     },
-    out: (line = '') => stdout.write(`${printable(line, isTTY)}\n`),
-    err: (line = '') => void process.stderr.write(`${printable(line, process.stderr.isTTY === true)}\n`),
-    style: createStyle(isTTY),
+    // Our own colours (a terminal, or FORCE_COLOR) pass; any other control character is written out.
+    out: (line = '') => stdout.write(`${printable(line, style.color)}\n`),
+    err: (line = '') => void process.stderr.write(`${printable(line, (errStyle ??= createStyle(process.stderr.isTTY === true)).color)}\n`),
+    style,
     get errStyle() {
       return (errStyle ??= createStyle(process.stderr.isTTY === true));
     },

@@ -81,6 +81,11 @@ describe('porthole PORT', () => {
     // Nothing that could drive a terminal, and the command stays on its own line.
     expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(r.stdout.split('\n').find((l) => l.trimStart().startsWith('command'))).toContain('\\u001b[31mRED\\u001b]0;pwned\\u0007\\rFAKE\\nnext');
+    // Colour forced on a pipe: Porthole's own SGR sequences pass, the process's escapes still do not.
+    const coloured = await runCli([String(port)], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(coloured.stdout).toContain(`\x1b[1m:${port}\x1b[22m is held by`);
+    expect(coloured.stdout).not.toMatch(/\x1b\]|\x07|\r/);
+    expect(coloured.stdout).toContain('\\u001b[31mRED\\u001b]0;pwned\\u0007\\rFAKE\\nnext');
     // JSON keeps the command line exactly.
     const json = JsonPortAnswer.parse(JSON.parse((await runCli([String(port), '--json'])).stdout));
     expect(json.processes.find((p) => p.pid === s.pid)!.command).toContain(hostile);

@@ -22,7 +22,8 @@ describe('printable', () => {
     );
   });
 
-  it('puts a multi-line command on one line', () => {
+  it('puts a multi-line command on one line, with every control character written out', () => {
     expect(oneLine('node -e "a\nb\r\nc\rd"')).toBe('node -e "a\\nb\\nc\\rd"');
+    expect(oneLine('\x1b[8mhidden\x1b[0m\ttab')).toBe('\\u001b[8mhidden\\u001b[0m\ttab');
   });
 });

@@ -6,6 +6,7 @@ import { executeKill, planHeadline, planKill, type KillPlan, type KillReport } f
 import { UsageError } from '../args.js';
 import { EXIT_REFUSED, EXIT_UNKNOWN } from '../exit-codes.js';
 import { printJson, type CliIO } from '../io.js';
+import { oneLine } from '../output/printable.js';
 
 export interface KillOptions {
   target: { port: number } | { pid: number };
@@ -67,7 +68,7 @@ function printPlan(plan: KillPlan, io: CliIO): void {
   for (const c of plan.candidates) {
     const ports = c.ports.map((p) => `${p.protocol} ${p.address.includes(':') ? `[${p.address}]` : p.address}:${p.port}`).join(', ');
     const role = c.role === 'descendant' ? style.dim(' (child)') : '';
-    io.out(`  ${style.bold(c.name)} pid ${c.pid}${role}${ports ? style.dim(`  ${ports}`) : ''}`);
+    io.out(`  ${style.bold(oneLine(c.name))} pid ${c.pid}${role}${ports ? style.dim(`  ${ports}`) : ''}`);
   }
   for (const r of plan.refusals) io.err(style.red(`  refused: ${r.message}`));
   // Before the question: stopping a supervised server may not be what the user wants.

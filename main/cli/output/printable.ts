@@ -15,7 +15,14 @@ export function printable(text: string, keepColour: boolean): string {
   return text.replace(keepColour ? CONTROLS : ALL_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** A name or command line on one line of the output: its own line breaks written out as \n. */
+/**
+ * A process's name, command line or folder as one inert field: its line breaks written out as \n,
+ * and every other control character too, colours included (printable() lets SGR through on a
+ * terminal, since it cannot tell a process's from Porthole's own once they share a line).
+ */
 export function oneLine(text: string): string {
-  return text.replace(/\r?\n|\r/g, (m) => (m === '\r' ? '\\r' : '\\n'));
+  return printable(
+    text.replace(/\r?\n|\r/g, (m) => (m === '\r' ? '\\r' : '\\n')),
+    false,
+  );
 }

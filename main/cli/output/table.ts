@@ -17,7 +17,7 @@ export function remoteEndpoint(s: Socket): string {
 export function ownerText(s: Socket, processes: ReadonlyMap<number, ProcessInfo>): string {
   if (s.owner === 'hidden') return 'hidden';
   if (s.owner === 'none') return '-';
-  return s.pids.map((pid) => `${processes.get(pid)?.name ?? '?'}(${pid})`).join(',');
+  return s.pids.map((pid) => `${oneLine(processes.get(pid)?.name ?? '?')}(${pid})`).join(',');
 }
 
 /** Code-unit order: addresses and protocol names are ASCII, and localeCompare's first call builds an ICU collator (~6 ms). */
@@ -49,7 +49,7 @@ function stateText(s: Socket, style: Style): string {
 export function renderPlain(snapshot: Snapshot, sockets: Socket[]): string[] {
   const rows = [['PROTO', 'LOCAL', 'REMOTE', 'STATE', 'PID', 'PROCESS', 'SERVICE']];
   for (const s of sortForDisplay(sockets)) {
-    const names = s.pids.map((pid) => snapshot.processes.get(pid)?.name ?? '?').join(',');
+    const names = s.pids.map((pid) => oneLine(snapshot.processes.get(pid)?.name ?? '?')).join(',');
     rows.push([
       `${s.protocol}${s.family}`,
       endpoint(s),
