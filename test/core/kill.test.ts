@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readIdentity } from '../../main/core/identity.js';
 import { signalSender, type KillSignal, type SignalResult } from '../../main/core/kill-signal.js';
 import { executeKill, planKill, type KillCandidate, type KillDeps, type KillPlan } from '../../main/core/kill.js';
-import type { PortSocket } from '../../main/core/port-view.js';
+import { engineLookup, type PortSocket } from '../../main/core/port-view.js';
 import { PF_KTHREAD, readProcStat } from '../../main/core/procfs.js';
 import { trialBind } from '../../main/core/trial-bind.js';
 import { serveWithoutReuse } from './left-behind.js';
@@ -212,7 +212,12 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     const server = await serveWithoutReuse();
     const port = server.info.port as number;
     const client = await spawnLab();
-    await client.tcpConnect('c', '127.0.0.1', port);
+    const connected = await client.tcpConnect('c', '127.0.0.1', port);
+    // Accepted, not just queued: a connection still in the accept queue is reset when the server
+    // exits, and leaves nothing behind.
+    await waitFor(async () =>
+      (await engineLookup({ port })).sockets.some((s) => s.state === 'ESTABLISHED' && s.remotePort === connected.port && s.pids.includes(server.pid)),
+    );
     const plan = await planKill({ port });
     expect(plan.candidates.map((c) => c.pid)).toEqual([server.pid]);
     const report = await executeKill(plan, { graceMs: 10_000 });
