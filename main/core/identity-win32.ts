@@ -1,6 +1,7 @@
 // Process identity on Windows through CIM (Win32_Process). CreationDate is converted to epoch ms by
 // PowerShell itself, so no locale-dependent date text crosses the boundary.
 import { runCommand } from './collect/run.js';
+import { windowsTool } from './windows-tools.js';
 import type { IdentityBackend, ProcessIdentity, ProcessLink } from './identity-types.js';
 
 /** The PowerShell expression that prints one Win32_Process (`$_`) as a line parseCimLine() reads. */
@@ -36,7 +37,7 @@ export function parseCimLines(text: string): CimRow[] {
 }
 
 function powershell(script: string): Promise<string> {
-  return runCommand('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], { timeoutMs: 15_000 }).then((r) => r.stdout);
+  return runCommand(windowsTool('powershell'), ['-NoProfile', '-NonInteractive', '-Command', script], { timeoutMs: 15_000 }).then((r) => r.stdout);
 }
 
 async function read(pid: number): Promise<ProcessIdentity | null> {

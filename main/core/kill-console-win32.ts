@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { encodePowerShell } from './elevate/quote.js';
 import { CIM_ROW } from './identity-win32.js';
 import { ctrlCHow, judgeConsole, parseConsoleHelper, type ConsoleTarget, type ConsoleVerdict } from './kill-console.js';
+import { windowsTool } from './windows-tools.js';
 
 export type ConsoleCtrlCResult =
   /** The Ctrl+C went out; `how` names it for the kill report. */
@@ -43,6 +44,9 @@ export function ctrlCThroughConsole(target: ConsoleTarget, options: CtrlCOptions
     let verdict: ConsoleVerdict | undefined;
     let done = false;
     const child = spawn(helper.command, helper.args, { windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Decoded as a stream: a name's multibyte character may be split across two chunks.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     const finish = (result: ConsoleCtrlCResult) => {
       if (done) return;
       done = true;
@@ -58,11 +62,11 @@ export function ctrlCThroughConsole(target: ConsoleTarget, options: CtrlCOptions
     // A helper that exits before reading GO closes its stdin: that write error is the exit's to report.
     child.stdin.on('error', () => undefined);
     child.on('error', (error) => finish({ kind: 'failed', message: `could not start ${helper.command}: ${error.message}` }));
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (err.length < 4096) err += chunk.toString('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      if (err.length < 4096) err += chunk;
     });
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
       // Decide on whole lines only: "NOCONSOLE 5" must not be read before its last digit arrives.
       if (verdict !== undefined || !/^(READY|NOCONSOLE\b[^\r\n]*)\r?\n/m.test(out)) return;
       const report = parseConsoleHelper(out);
@@ -101,7 +105,7 @@ export function powershellError(stderr: string): string | undefined {
 }
 
 function powershellHelper(pid: number): ConsoleHelperCommand {
-  return { command: 'powershell.exe', args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', encodePowerShell(helperScript(pid))] };
+  return { command: windowsTool('powershell'), args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', encodePowerShell(helperScript(pid))] };
 }
 
 /** The helper, for one pid (a number the caller has checked: nothing else is spliced in). */
@@ -114,37 +118,51 @@ $out = New-Object System.IO.StreamWriter([Console]::OpenStandardOutput())
 $out.AutoFlush = $true
 $in = New-Object System.IO.StreamReader([Console]::OpenStandardInput())
 Add-Type -Namespace Porthole -Name ConsoleCtrl -MemberDefinition @'
-[DllImport("kernel32.dll", SetLastError = true)] public static extern bool FreeConsole();
-[DllImport("kernel32.dll", SetLastError = true)] public static extern bool AttachConsole(uint processId);
-[DllImport("kernel32.dll", SetLastError = true)] public static extern uint GetConsoleProcessList(uint[] processIds, uint count);
-[DllImport("kernel32.dll", SetLastError = true)] public static extern bool SetConsoleCtrlHandler(System.IntPtr handler, bool add);
-[DllImport("kernel32.dll", SetLastError = true)] public static extern bool GenerateConsoleCtrlEvent(uint ctrlEvent, uint processGroupId);
+[DllImport("kernel32.dll", SetLastError = true)] static extern bool FreeConsole();
+[DllImport("kernel32.dll", SetLastError = true)] static extern bool AttachConsole(uint processId);
+[DllImport("kernel32.dll", SetLastError = true)] static extern uint GetConsoleProcessList(uint[] processIds, uint count);
+[DllImport("kernel32.dll", SetLastError = true)] static extern bool SetConsoleCtrlHandler(IntPtr handler, bool add);
+[DllImport("kernel32.dll", SetLastError = true)] static extern bool GenerateConsoleCtrlEvent(uint ctrlEvent, uint processGroupId);
+// Each error is read right after its own call: PowerShell makes calls of its own in between.
+public static void Leave() { FreeConsole(); }
+public static int Attach(uint processId) { return AttachConsole(processId) ? 0 : Marshal.GetLastWin32Error(); }
+public static void IgnoreCtrlC() { SetConsoleCtrlHandler(IntPtr.Zero, true); }
+public static uint[] Members() {
+  uint[] ids = new uint[4096];
+  uint n = GetConsoleProcessList(ids, (uint)ids.Length);
+  if (n == 0 || n > ids.Length) return new uint[0];
+  uint[] members = new uint[n];
+  Array.Copy(ids, members, (int)n);
+  return members;
+}
+public static int CtrlC() { return GenerateConsoleCtrlEvent(0, 0) ? 0 : Marshal.GetLastWin32Error(); }
 '@
 $out.WriteLine("SELF $PID")
 Get-CimInstance Win32_Process | ForEach-Object { $out.WriteLine((${CIM_ROW})) }
-[void][Porthole.ConsoleCtrl]::FreeConsole()
-if (-not [Porthole.ConsoleCtrl]::AttachConsole(${pid})) {
-  $out.WriteLine("NOCONSOLE " + [Runtime.InteropServices.Marshal]::GetLastWin32Error())
+[Porthole.ConsoleCtrl]::Leave()
+$attached = [Porthole.ConsoleCtrl]::Attach(${pid})
+if ($attached -ne 0) {
+  $out.WriteLine("NOCONSOLE $attached")
   exit 0
 }
 # From here on this process is on the target's console: it leaves before every exit, so that
 # nothing PowerShell does on its way out touches that console.
-# The Ctrl+C reaches every process on the console, this one included: ignore it here.
-[void][Porthole.ConsoleCtrl]::SetConsoleCtrlHandler([IntPtr]::Zero, $true)
-$ids = New-Object 'uint32[]' 4096
-$n = [Porthole.ConsoleCtrl]::GetConsoleProcessList($ids, 4096)
-if ($n -lt 1 -or $n -gt 4096) {
-  $out.WriteLine("NOCONSOLE " + [Runtime.InteropServices.Marshal]::GetLastWin32Error())
-  [void][Porthole.ConsoleCtrl]::FreeConsole()
+# The Ctrl+C reaches every process on the console, this one included: ignore it here (attaching
+# reset this process's handlers).
+[Porthole.ConsoleCtrl]::IgnoreCtrlC()
+$members = [Porthole.ConsoleCtrl]::Members()
+if ($members.Length -eq 0) {
+  $out.WriteLine('NOCONSOLE')
+  [Porthole.ConsoleCtrl]::Leave()
   exit 0
 }
-$out.WriteLine("CONSOLE " + (($ids | Select-Object -First $n) -join ' '))
+$out.WriteLine("CONSOLE " + ($members -join ' '))
 $out.WriteLine('READY')
 if ($in.ReadLine() -eq 'GO') {
-  if ([Porthole.ConsoleCtrl]::GenerateConsoleCtrlEvent(0, 0)) { $out.WriteLine('SENT') }
-  else { $out.WriteLine("NOTSENT " + [Runtime.InteropServices.Marshal]::GetLastWin32Error()) }
+  $sent = [Porthole.ConsoleCtrl]::CtrlC()
+  if ($sent -eq 0) { $out.WriteLine('SENT') } else { $out.WriteLine("NOTSENT $sent") }
 }
-[void][Porthole.ConsoleCtrl]::FreeConsole()
+[Porthole.ConsoleCtrl]::Leave()
 exit 0
 `;
 }

@@ -75,7 +75,14 @@ export interface ConsolePeer {
 
 export type ConsoleVerdict =
   | { send: true; peers: ConsolePeer[] }
-  | { send: false; reason: 'no-console' | 'shared' | 'gone' | 'reused' | 'incomplete'; message: string; peers: ConsolePeer[] };
+  | {
+      send: false;
+      reason: 'no-console' | 'shared' | 'gone' | 'reused' | 'incomplete';
+      message: string;
+      peers: ConsolePeer[];
+      /** With 'no-console': AttachConsole's error (6: the target has no console; 87: no such process; 5: not ours). */
+      attachError?: number | null;
+    };
 
 /**
  * Whether a Ctrl+C on the target's console stops only the target and its own kin. `selfPid`:
@@ -86,7 +93,9 @@ export function judgeConsole(target: ConsoleTarget, report: ConsoleHelperReport,
   const name = row?.name ?? `pid ${target.pid}`;
   const refuse = (reason: Exclude<ConsoleVerdict, { send: true }>['reason'], message: string, peers: ConsolePeer[] = []): ConsoleVerdict => ({ send: false, reason, message, peers });
 
-  if (report.console?.attached === false) return refuse('no-console', `${name} (pid ${target.pid}) has no console to send Ctrl+C to.`);
+  if (report.console?.attached === false) {
+    return { send: false, reason: 'no-console', message: `${name} (pid ${target.pid}) has no console to send Ctrl+C to.`, peers: [], attachError: report.console.error };
+  }
   if (report.console === null || report.helperPid === null || !report.ready) return refuse('incomplete', 'the console helper stopped before saying who shares the console.');
   if (!row || !report.console.members.includes(target.pid)) return refuse('gone', `pid ${target.pid} had already exited.`);
   if (target.startTime !== undefined && row.startTime !== target.startTime) {

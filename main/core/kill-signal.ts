@@ -1,7 +1,9 @@
 // Deliver "please stop" or "stop now" to one pid, the way each OS spells it. Callers have already
 // checked the identity; this layer only refuses numbers that can never be a single ordinary process.
 import { runCommand } from './collect/run.js';
+import type { ConsoleVerdict } from './kill-console.js';
 import { ctrlCThroughConsole } from './kill-console-win32.js';
+import { windowsTool } from './windows-tools.js';
 
 export type KillSignal = 'SIGTERM' | 'SIGKILL';
 
@@ -50,16 +52,36 @@ async function windowsSignal(pid: number, signal: KillSignal, expected?: { start
   const ctrlC = await ctrlCThroughConsole({ pid, ...(expected ? { startTime: expected.startTime } : {}) });
   if (ctrlC.kind === 'sent') return { ok: true, how: ctrlC.how };
   if (ctrlC.kind === 'declined') {
-    const { reason, message } = ctrlC.verdict;
-    if (reason === 'gone' || reason === 'reused') return { ok: false, how: 'Ctrl+C', code: 'ESRCH', message };
-    // taskkill's request to close could close that shared console's window, reaching the same
-    // unrelated programs: the graceful step stops here, and --force (taskkill /F) stays possible.
-    if (reason === 'shared') return { ok: false, how: 'Ctrl+C', code: 'FAILED', message };
+    const refused = declinedCtrlC(ctrlC.verdict);
+    if (refused) return refused;
   }
-  // No console (a windowed program, a service), or the helper could not run: ask its windows to close.
+  // No console (a windowed program, a service), or the helper could not run at all: ask its
+  // windows to close, as before there was a Ctrl+C.
   const closed = await taskkill(pid, signal);
   if (closed.ok || ctrlC.kind !== 'failed' || closed.code !== 'FAILED') return closed;
   return { ...closed, message: `${closed.message} (Ctrl+C could not be tried either: ${ctrlC.message})` };
+}
+
+/** AttachConsole's errors: the target has no console; no such process; not ours to attach to. */
+const ERROR_INVALID_HANDLE = 6;
+const ERROR_INVALID_PARAMETER = 87;
+const ERROR_ACCESS_DENIED = 5;
+
+/**
+ * What a declined Ctrl+C means for the graceful step; null when taskkill may ask instead (the
+ * target has no console). Anything else stops here, because taskkill's request to close could
+ * close a console window that unrelated programs share; --force (taskkill /F) stays possible.
+ */
+export function declinedCtrlC(verdict: Extract<ConsoleVerdict, { send: false }>): SignalResult | null {
+  const how = 'Ctrl+C';
+  const { reason, message } = verdict;
+  if (reason === 'gone' || reason === 'reused') return { ok: false, how, code: 'ESRCH', message };
+  if (reason !== 'no-console') return { ok: false, how, code: 'FAILED', message };
+  const error = verdict.attachError ?? null;
+  if (error === ERROR_INVALID_HANDLE) return null;
+  if (error === ERROR_INVALID_PARAMETER) return { ok: false, how, code: 'ESRCH', message: 'no such process: it has already exited' };
+  if (error === ERROR_ACCESS_DENIED) return { ok: false, how, code: 'EPERM', message: 'access denied: run from an elevated (administrator) prompt' };
+  return { ok: false, how, code: 'FAILED', message: `its console could not be reached (Windows error ${error ?? 'unknown'}), so no Ctrl+C was sent` };
 }
 
 async function taskkill(pid: number, signal: KillSignal): Promise<SignalResult> {
@@ -68,7 +90,7 @@ async function taskkill(pid: number, signal: KillSignal): Promise<SignalResult> 
   const refused = refuseNumber(pid, how);
   if (refused) return refused;
   try {
-    await runCommand('taskkill', args, { timeoutMs: 10_000 });
+    await runCommand(windowsTool('taskkill'), args, { timeoutMs: 10_000 });
     return { ok: true, how };
   } catch (err) {
     const text = `${(err as { stderr?: string }).stderr ?? ''} ${(err as Error).message}`;

@@ -4,6 +4,7 @@
 import type { ProcessInfo } from './model.js';
 import { runCommand as defaultRun } from './collect/run.js';
 import { encodePowerShell } from './elevate/quote.js';
+import { windowsTool } from './windows-tools.js';
 import type { ParsedProcess } from './collect/parse/types.js';
 import {
   parseCimProcesses,
@@ -43,7 +44,7 @@ export async function describeProcesses(
 
   if (rows === null) {
     try {
-      const { stdout } = await run('tasklist', ['/fo', 'csv', '/nh'], { signal, timeoutMs: 15_000 });
+      const { stdout } = await run(windowsTool('tasklist'), ['/fo', 'csv', '/nh'], { signal, timeoutMs: 15_000 });
       rows = new Map();
       for (const [pid, row] of parseTasklistCsv(stdout).rows) {
         rows.set(pid, { pid, ppid: null, name: row.name, exe: null, command: null, startTime: null });
@@ -85,7 +86,7 @@ export async function listWin32Processes(pids: readonly number[] | null, options
 /** A script run as -EncodedCommand: no quoting of its own text can go wrong on the way. */
 export function runPowerShell(script: string, options: { signal?: AbortSignal; timeoutMs: number; run?: typeof defaultRun }): ReturnType<typeof defaultRun> {
   const run = options.run ?? defaultRun;
-  return run('powershell.exe', ['-NoProfile', '-NonInteractive', '-EncodedCommand', encodePowerShell(script)], { signal: options.signal, timeoutMs: options.timeoutMs });
+  return run(windowsTool('powershell'), ['-NoProfile', '-NonInteractive', '-EncodedCommand', encodePowerShell(script)], { signal: options.signal, timeoutMs: options.timeoutMs });
 }
 
 function errorText(reason: unknown): string {

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ctrlCHow, judgeConsole, parseConsoleHelper, type ConsoleHelperReport } from '../../main/core/kill-console.js';
 import { helperScript, powershellError } from '../../main/core/kill-console-win32.js';
+import { declinedCtrlC } from '../../main/core/kill-signal.js';
 
 interface Row {
   pid: number;
@@ -156,7 +157,7 @@ describe('judgeConsole', () => {
   it('refuses a reused pid, a target that left, no console, and a helper that stopped early', () => {
     expect(judge({ console: [8100, 9500] }, { pid: 8100, startTime: T0 })).toMatchObject({ send: false, reason: 'reused' });
     expect(judge({ console: [8020, 9500] })).toMatchObject({ send: false, reason: 'gone' });
-    expect(judge({ console: 'none' })).toMatchObject({ send: false, reason: 'no-console', message: 'node.exe (pid 8100) has no console to send Ctrl+C to.' });
+    expect(judge({ console: 'none' })).toMatchObject({ send: false, reason: 'no-console', message: 'node.exe (pid 8100) has no console to send Ctrl+C to.', attachError: 6 });
     expect(judge({ console: [8100, 9500], ready: false })).toMatchObject({ send: false, reason: 'incomplete' });
     expect(judgeConsole(VITE, parseConsoleHelper(''), PORTHOLE)).toMatchObject({ send: false, reason: 'incomplete' });
   });
@@ -197,9 +198,30 @@ describe('judgeConsole', () => {
   });
 });
 
+describe('what a Ctrl+C that was not sent means for the graceful step (kill-signal.ts)', () => {
+  const noConsole = (attachError: number | null) => ({ send: false as const, reason: 'no-console' as const, message: 'no console', peers: [], attachError });
+
+  it('lets taskkill ask only a program without a console to close', () => {
+    expect(declinedCtrlC(noConsole(6))).toBeNull();
+  });
+
+  it('never lets taskkill near a console it could not check: its request to close could close the whole window', () => {
+    expect(declinedCtrlC({ send: false, reason: 'shared', message: 'python.exe shares it', peers: [] })).toEqual({ ok: false, how: 'Ctrl+C', code: 'FAILED', message: 'python.exe shares it' });
+    expect(declinedCtrlC({ send: false, reason: 'incomplete', message: 'cut short', peers: [] })).toMatchObject({ ok: false, code: 'FAILED' });
+    expect(declinedCtrlC(noConsole(31))).toEqual({ ok: false, how: 'Ctrl+C', code: 'FAILED', message: 'its console could not be reached (Windows error 31), so no Ctrl+C was sent' });
+    expect(declinedCtrlC(noConsole(null))).toMatchObject({ ok: false, code: 'FAILED', message: expect.stringContaining('Windows error unknown') });
+  });
+
+  it('reads a process that is gone, reused or not ours the way kill does', () => {
+    expect(declinedCtrlC(noConsole(87))).toMatchObject({ ok: false, code: 'ESRCH' });
+    expect(declinedCtrlC(noConsole(5))).toMatchObject({ ok: false, code: 'EPERM', message: expect.stringContaining('elevated') });
+    expect(declinedCtrlC({ send: false, reason: 'reused', message: 'pid 8100 now belongs to a different process', peers: [] })).toMatchObject({ ok: false, code: 'ESRCH' });
+  });
+});
+
 describe('the PowerShell side', () => {
   it('builds the helper for a checked pid only', () => {
-    expect(helperScript(8100)).toContain('AttachConsole(8100)');
+    expect(helperScript(8100)).toContain('[Porthole.ConsoleCtrl]::Attach(8100)');
     for (const bad of [0, 1, -5, 1.5, Number.NaN, 2 ** 60]) expect(() => helperScript(bad)).toThrow(RangeError);
   });
 

@@ -7,6 +7,7 @@ import type { Run } from '../../main/core/collect/run.js';
 import { win32Identity } from '../../main/core/identity-win32.js';
 import { supervisionReader } from '../../main/core/supervision-lookup.js';
 import { parseServiceLines, windowsServiceJobs } from '../../main/core/supervision-windows.js';
+import { windowsTool } from '../../main/core/windows-tools.js';
 
 const row = (pid: number, ppid: number, name: string, exe: string | null, command: string | null, start: number) => ({
   ProcessId: pid,
@@ -35,7 +36,7 @@ const PROCESSES = JSON.stringify([
 function fakePowerShell(services = '5100|MySQL80|MySQL80\r\n'): { run: Run; scripts: string[] } {
   const scripts: string[] = [];
   const run: Run = async (command, args) => {
-    expect(command).toBe('powershell.exe');
+    expect(command).toBe(windowsTool('powershell'));
     const script = Buffer.from(args[args.indexOf('-EncodedCommand') + 1]!, 'base64').toString('utf16le');
     scripts.push(script);
     const stdout = script.includes('Win32_Service') ? services : PROCESSES;

@@ -106,8 +106,8 @@ describe(`real sockets on ${process.platform}`, () => {
     expect(plan.refusals).toEqual([]);
     expect(plan.candidates.map((c) => c.pid)).toEqual([l.pid]);
     // Windows: this listener shares the test's own console (its stderr is inherited), so no Ctrl+C
-    // may go there (it would reach this test too), and taskkill without /F has no window to close;
-    // --force (taskkill /F) is what the CLI would advise. windows-ctrl-c.test.ts covers the Ctrl+C.
+    // may go there (it would reach this test too), nor a close request that could close that shared
+    // console; --force (taskkill /F) is what the CLI would advise. windows-ctrl-c.test.ts covers the Ctrl+C.
     const force = process.platform === 'win32';
     const report = await executeKill(plan, { force, graceMs: force ? 1000 : 5000 });
     expect(report.results.map((r) => [r.pid, r.outcome])).toEqual([[l.pid, 'exited']]);

@@ -6,9 +6,10 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileS
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { psQuote } from '../../main/core/elevate/quote.js';
+import { encodePowerShell, psQuote } from '../../main/core/elevate/quote.js';
 import { readIdentity } from '../../main/core/identity.js';
 import { executeKill, planKill } from '../../main/core/kill.js';
+import { windowsTool } from '../../main/core/windows-tools.js';
 import { eventually } from './listener.js';
 
 /** Processes these tests started (directly or through their own children), with their start times. */
@@ -24,11 +25,13 @@ afterEach(async () => {
 });
 
 // A server that says it stopped gracefully: on SIGINT (Node's name for Ctrl+C) it writes a file.
+// Info files are written whole, then renamed into place: a reader never sees half of one.
 const SERVER = `
 const fs = require('fs');
 const [info, bye] = process.argv.slice(2);
 const srv = require('net').createServer();
-srv.listen(0, '127.0.0.1', () => fs.writeFileSync(info, JSON.stringify({ pid: process.pid, port: srv.address().port })));
+const publish = (file, value) => { fs.writeFileSync(file + '.tmp', JSON.stringify(value)); fs.renameSync(file + '.tmp', file); };
+srv.listen(0, '127.0.0.1', () => publish(info, { pid: process.pid, port: srv.address().port }));
 process.on('SIGINT', () => { fs.writeFileSync(bye, 'SIGINT'); srv.close(() => process.exit(0)); });
 setInterval(() => {}, 1e6);
 `;
@@ -46,7 +49,8 @@ const wait = setInterval(() => {
   if (!fs.existsSync(path.join(dir, 'server.json'))) return;
   clearInterval(wait);
   const s = JSON.parse(fs.readFileSync(path.join(dir, 'server.json'), 'utf8'));
-  fs.writeFileSync(info, JSON.stringify({ ...s, parent: process.pid, sibling: sibling.pid }));
+  fs.writeFileSync(info + '.tmp', JSON.stringify({ ...s, parent: process.pid, sibling: sibling.pid }));
+  fs.renameSync(info + '.tmp', info);
 }, 50);
 setInterval(() => {}, 1e6);
 `;
@@ -59,8 +63,13 @@ async function inOwnConsole<T extends { pid: number }>(script: string): Promise<
   writeFileSync(path.join(dir, 'main.js'), script);
   const infoFile = path.join(dir, 'info.json');
   const args = script === SERVER ? [path.join(dir, 'server.js'), infoFile, path.join(dir, 'bye')] : [path.join(dir, 'main.js'), infoFile];
-  const command = `(Start-Process -FilePath ${psQuote(process.execPath)} -ArgumentList ${psQuote(args.map((a) => `"${a}"`).join(' '))} -WindowStyle Minimized -PassThru).Id`;
-  const first = Number(execFileSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', command], { encoding: 'utf8' }).trim());
+  // Ctrl+C handling is inherited: if whatever started this test ignores it, let the server not.
+  const starter = [
+    `Add-Type -Namespace PortholeTest -Name Ctrl -MemberDefinition '[DllImport("kernel32.dll")] public static extern bool SetConsoleCtrlHandler(IntPtr handler, bool add);'`,
+    '[void][PortholeTest.Ctrl]::SetConsoleCtrlHandler([IntPtr]::Zero, $false)',
+    `(Start-Process -FilePath ${psQuote(process.execPath)} -ArgumentList ${psQuote(args.map((a) => `"${a}"`).join(' '))} -WindowStyle Minimized -PassThru).Id`,
+  ].join('\n');
+  const first = Number(execFileSync(windowsTool('powershell'), ['-NoProfile', '-NonInteractive', '-EncodedCommand', encodePowerShell(starter)], { encoding: 'utf8' }).trim());
   await track(first);
   const info = await eventually(async () => (existsSync(infoFile) ? (JSON.parse(readFileSync(infoFile, 'utf8')) as T) : undefined), `${infoFile} from pid ${first}`);
   return { dir, info };
@@ -71,7 +80,8 @@ async function track(pid: number): Promise<void> {
   if (id) started.push({ pid, startTime: id.startTime });
 }
 
-describe.runIf(process.platform === 'win32')('Windows: Ctrl+C is the graceful stop for a console program', () => {
+// Each test starts several PowerShells (about a second each on a cold runner) and compiles C# twice.
+describe.runIf(process.platform === 'win32')('Windows: Ctrl+C is the graceful stop for a console program', { timeout: 120_000 }, () => {
   it('stops a server alone in its console with Ctrl+C, and its own SIGINT handler runs', async () => {
     const { dir, info } = await inOwnConsole<{ pid: number; port: number }>(SERVER);
     const plan = await planKill({ port: info.port });

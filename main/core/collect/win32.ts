@@ -4,6 +4,7 @@
 import { CollectorError, type CollectOptions, type Collector, type OwnedSocket, type RawCollection } from './types.js';
 import { runCommand, type Run } from './run.js';
 import { parseNetstatWindows } from './parse/netstat-win.js';
+import { windowsTool } from '../windows-tools.js';
 
 
 // Mandatory-label SIDs are the same in every language: high (elevated admin) and system.
@@ -19,7 +20,7 @@ export class Win32Collector implements Collector {
     const { port, signal } = options;
     let stdout: string;
     try {
-      ({ stdout } = await this.run('netstat', ['-ano'], { signal, timeoutMs: 20_000 }));
+      ({ stdout } = await this.run(windowsTool('netstat'), ['-ano'], { signal, timeoutMs: 20_000 }));
     } catch (error) {
       throw new CollectorError(`Could not list sockets: ${errorText(error)}`, 'win32-netstat', error);
     }
@@ -46,7 +47,7 @@ export class Win32Collector implements Collector {
 
   /** Checked once per collector: a token's integrity level does not change while we run. */
   private isElevated(): Promise<boolean> {
-    this.elevatedCheck ??= this.run('whoami', ['/groups', '/fo', 'csv', '/nh'], { timeoutMs: 5_000 })
+    this.elevatedCheck ??= this.run(windowsTool('whoami'), ['/groups', '/fo', 'csv', '/nh'], { timeoutMs: 5_000 })
       .then(({ stdout }) => ELEVATED_SIDS.some((sid) => stdout.includes(sid)))
       .catch(() => false);
     return this.elevatedCheck;

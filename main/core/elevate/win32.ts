@@ -10,6 +10,7 @@
 import { elevationAdvice } from './advice.js';
 import { encodePowerShell, psQuote } from './quote.js';
 import { ElevationError, type ElevatedCommand, type PlatformElevation, type WrapperExit } from './types.js';
+import { windowsTool } from '../windows-tools.js';
 
 export const ERROR_CANCELLED = 1223;
 
@@ -44,9 +45,8 @@ export function outerScript(inner: string): string {
 
 export function elevatedCommand(cliPath: string, nodePath: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ElevatedCommand {
   // An absolute PowerShell: a writable folder early on PATH must not choose what we run.
-  const systemRoot = env.SystemRoot ?? env.SYSTEMROOT ?? 'C:\\Windows';
   return {
-    command: `${systemRoot}\\System32\\WindowsPowerShell\\v1.0\\powershell.exe`,
+    command: windowsTool('powershell', env),
     args: [...PS_FLAGS, '-EncodedCommand', encodePowerShell(outerScript(innerScript(cliPath, nodePath, args)))],
   };
 }

@@ -6,6 +6,7 @@ import type { ParseOutcome, ParsedSocket } from '../../../main/core/collect/pars
 import { Win32Collector } from '../../../main/core/collect/win32.js';
 import { FallbackCollector, mapSystemInformation } from '../../../main/core/collect/fallback.js';
 import type { Systeminformation } from 'systeminformation';
+import { windowsTool } from '../../../main/core/windows-tools.js';
 
 const bytes = (name: string): Buffer => readFileSync(new URL(`../fixtures/win32/${name}`, import.meta.url));
 // Hand-written in netstat's exact layout ("  %-5s  %-21s  %-21s  %-14s  %s", CRLF), as measured
@@ -229,7 +230,7 @@ describe('Win32Collector', () => {
     const calls: string[] = [];
     const run = async (command: string): Promise<{ stdout: string; stderr: string }> => {
       calls.push(command);
-      if (command === 'whoami') {
+      if (command === windowsTool('whoami')) {
         if (whoami instanceof Error) throw whoami;
         return { stdout: whoami, stderr: '' };
       }
@@ -258,7 +259,11 @@ describe('Win32Collector', () => {
     expect(first.elevated).toBe(true);
     expect(first.sockets.every((s) => s.localPort === 5173)).toBe(true);
     expect(first.sockets).toHaveLength(4);
-    expect(calls.filter((c) => c === 'whoami')).toHaveLength(1);
+    expect(calls.filter((c) => c === windowsTool('whoami'))).toHaveLength(1);
+    // By absolute path: a netstat.exe in the current folder must not answer instead.
+    expect(calls.filter((c) => c === windowsTool('netstat'))).toHaveLength(2);
+    expect(windowsTool('netstat', { SystemRoot: 'D:\\Win' })).toBe('D:\\Win\\System32\\netstat.exe');
+    expect(windowsTool('powershell', {})).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
   });
 
   it('treats a failing elevation check as not elevated', async () => {

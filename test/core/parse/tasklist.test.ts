@@ -9,6 +9,7 @@ import {
   win32ProcessScript,
 } from '../../../main/core/collect/parse/tasklist.js';
 import { describeProcesses } from '../../../main/core/processes-win32.js';
+import { windowsTool } from '../../../main/core/windows-tools.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/win32/${name}`, import.meta.url), 'utf8');
 // Hand-written: what win32ProcessScript prints under Windows PowerShell 5.1 (compressed JSON,
@@ -182,7 +183,7 @@ describe('describeProcesses (Windows)', () => {
   const fake = (powershell: string | Error, calls: Call[] = []) =>
     async (command: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }> => {
       calls.push({ command, args });
-      if (command === 'powershell.exe') {
+      if (command === windowsTool('powershell')) {
         if (powershell instanceof Error) throw powershell;
         return { stdout: powershell, stderr: '' };
       }
