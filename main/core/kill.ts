@@ -65,9 +65,14 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
     alive.delete(c.pid);
     results.set(c.pid, { pid: c.pid, name: c.name, role: c.role, outcome, signal, message, ...(reason ? { reason } : {}) });
   };
+  /** What was sent, in words: SIGTERM, or on Windows Ctrl+C, taskkill or taskkill /F. */
+  const sentAs = (pid: number, signal: KillSignal): string => {
+    const how = steps.findLast((s): s is Extract<KillStep, { kind: 'signal' }> => s.kind === 'signal' && s.pid === pid && s.signal === signal && s.delivered)?.how;
+    return how === undefined ? signal : stopWords(how, signal);
+  };
   const exited = (c: KillCandidate, after: KillSignal) => {
     steps.push({ kind: 'exited', at: deps.now(), pid: c.pid, after });
-    settle(c, 'exited', after, `${c.name} (pid ${c.pid}) exited after ${after}.`);
+    settle(c, 'exited', after, `${c.name} (pid ${c.pid}) exited after ${sentAs(c.pid, after)}.`);
   };
 
   const candidates = plan.tree && !abort?.aborted ? await withNewChildren(plan, deps, steps) : [...plan.candidates];
@@ -146,8 +151,8 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
       sig === null
         ? `: the request to stop it could not be made${undelivered ? ` (${undelivered})` : ''}`
         : abort?.aborted
-          ? `: cancelled while waiting for it to exit after ${sig}`
-          : ` ${sig === 'SIGKILL' ? killWaitMs : graceMs} ms after ${sig}`;
+          ? `: cancelled while waiting for it to exit after ${sentAs(c.pid, sig)}`
+          : ` ${sig === 'SIGKILL' ? killWaitMs : graceMs} ms after ${sentAs(c.pid, sig)}`;
     settle(c, 'still-running', sig, `${c.name} (pid ${c.pid}) is still running${after}.`);
   }
   for (const c of candidates) {
@@ -210,6 +215,16 @@ async function withNewChildren(plan: KillPlan, deps: KillDeps, steps: KillStep[]
     }
   }
   return parentsFirst(all);
+}
+
+/**
+ * A signal step's `how` as the report says it: POSIX's `kill -TERM 1234` is SIGTERM; Windows'
+ * steps are named by what they were (Ctrl+C, `taskkill`, `taskkill /F`).
+ */
+export function stopWords(how: string, signal: KillSignal): string {
+  if (how.startsWith('Ctrl+C')) return 'Ctrl+C';
+  if (how.startsWith('taskkill')) return how.includes('/F') ? 'taskkill /F' : 'taskkill';
+  return signal;
 }
 
 function summarize(results: KillResult[], ports: KillReport['ports'], aborted: boolean): string {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readIdentity } from '../../main/core/identity.js';
 import { signalSender, type KillSignal, type SignalResult } from '../../main/core/kill-signal.js';
-import { executeKill, planKill, type KillCandidate, type KillDeps, type KillPlan } from '../../main/core/kill.js';
+import { executeKill, planKill, stopWords, type KillCandidate, type KillDeps, type KillPlan } from '../../main/core/kill.js';
 import { engineLookup, type PortSocket } from '../../main/core/port-view.js';
 import { PF_KTHREAD, readProcStat } from '../../main/core/procfs.js';
 import { trialBind } from '../../main/core/trial-bind.js';
@@ -241,6 +241,20 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
     const report = await executeKill(plan, {});
     expect(report.portFree).toBe(false);
     expect(report.ports[0]!.message).toBe(`:${port} is not free: node (pid ${client.pid}) has a connection whose local port is ${port}, which kill leaves alone; to free the port, stop it: porthole kill pid:${client.pid}.`);
+  });
+
+  it("names Windows' stop in its own words (Ctrl+C), and POSIX's as the signal", async () => {
+    const real = signalSender('linux');
+    // What windowsSignal reports for a Ctrl+C that went out; the stop itself is a real SIGTERM here.
+    const asOnWindows: KillDeps['sendSignal'] = async (pid, signal) => ({ ...(await real(pid, signal)), how: `Ctrl+C in the console of pid ${pid}` });
+    const a = await spawnHelper({ host: '127.0.0.1' });
+    const viaCtrlC = await executeKill(await planKill({ port: a.port! }), { graceMs: 10_000, deps: { sendSignal: asOnWindows } });
+    expect(viaCtrlC.results[0]!.message).toBe(`node (pid ${a.pid}) exited after Ctrl+C.`);
+    const b = await spawnHelper({ host: '127.0.0.1' });
+    const viaSignal = await executeKill(await planKill({ port: b.port! }), { graceMs: 10_000 });
+    expect(viaSignal.results[0]!.message).toBe(`node (pid ${b.pid}) exited after SIGTERM.`);
+    expect(stopWords('taskkill /PID 42 /F', 'SIGKILL')).toBe('taskkill /F');
+    expect(stopWords('taskkill /PID 42', 'SIGTERM')).toBe('taskkill');
   });
 
   it('with --tree, stops the target and the child it spawned, parent first', async () => {
