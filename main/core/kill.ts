@@ -59,15 +59,19 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
   const alive = new Map<number, KillCandidate>();
   /** Alive, but the graceful request could not be made: waiting the grace period for them is pointless. */
   const unasked = new Set<number>();
-  const ancestors = new Set(await deps.ancestorsOf(deps.selfPid));
+  // Read only when there is something to signal: on Windows it starts a PowerShell, and a plan with
+  // nothing to stop is still run through here to check its ports.
+  let ancestors: Promise<Set<number>> | undefined;
+  const ancestorsOfSelf = () => (ancestors ??= deps.ancestorsOf(deps.selfPid).then((pids) => new Set(pids)));
 
   const settle = (c: KillCandidate, outcome: KillOutcome, signal: KillSignal | null, message: string, reason?: RefusalReason) => {
     alive.delete(c.pid);
     results.set(c.pid, { pid: c.pid, name: c.name, role: c.role, outcome, signal, message, ...(reason ? { reason } : {}) });
   };
+  const signalSteps = (pid: number) => steps.filter((s): s is Extract<KillStep, { kind: 'signal' }> => s.kind === 'signal' && s.pid === pid);
   /** What was sent, in words: SIGTERM, or on Windows Ctrl+C, taskkill or taskkill /F. */
   const sentAs = (pid: number, signal: KillSignal): string => {
-    const how = steps.findLast((s): s is Extract<KillStep, { kind: 'signal' }> => s.kind === 'signal' && s.pid === pid && s.signal === signal && s.delivered)?.how;
+    const how = signalSteps(pid).findLast((s) => s.signal === signal && s.delivered)?.how;
     return how === undefined ? signal : stopWords(how, signal);
   };
   const exited = (c: KillCandidate, after: KillSignal) => {
@@ -79,7 +83,7 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
 
   // Identity re-read immediately before the signal: the one check that makes signalling safe.
   const signalOne = async (c: KillCandidate, signal: KillSignal): Promise<void> => {
-    const refusal = guardRefusal(c.pid, deps.selfPid, ancestors, (pid) => (pid === c.pid ? c.name : undefined));
+    const refusal = guardRefusal(c.pid, deps.selfPid, await ancestorsOfSelf(), (pid) => (pid === c.pid ? c.name : undefined));
     if (refusal) {
       steps.push({ kind: 'skipped', at: deps.now(), pid: c.pid, reason: refusal.reason, message: refusal.message });
       return settle(c, 'refused', null, refusal.message, refusal.reason);
@@ -142,11 +146,9 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
     await waitForExit(deps.now() + killWaitMs, 'SIGKILL');
   }
 
-  const signals = (pid: number) => steps.filter((s): s is Extract<KillStep, { kind: 'signal' }> => s.kind === 'signal' && s.pid === pid);
-  const lastSignal = (pid: number) => signals(pid).findLast((s) => s.delivered)?.signal ?? null;
   for (const c of alive.values()) {
-    const sig = lastSignal(c.pid);
-    const undelivered = signals(c.pid).findLast((s) => !s.delivered)?.error;
+    const sig = signalSteps(c.pid).findLast((s) => s.delivered)?.signal ?? null;
+    const undelivered = signalSteps(c.pid).findLast((s) => !s.delivered)?.error;
     const after =
       sig === null
         ? `: the request to stop it could not be made${undelivered ? ` (${undelivered})` : ''}`
