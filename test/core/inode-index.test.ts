@@ -3,7 +3,7 @@
 // its own. After every step the snapshot must name exactly the right owners; a cache that trusts
 // what it read on an earlier poll gets some of these wrong.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readlinkSync } from 'node:fs';
+import { readlinkSync, statSync } from 'node:fs';
 import { InodeOwnerIndex, socketInode } from '../../main/core/collect/linux-inodes.js';
 import { Engine } from '../../main/core/engine.js';
 import type { Snapshot } from '../../main/core/model.js';
@@ -182,6 +182,41 @@ describe.runIf(process.platform === 'linux')('the inode owner cache, polled whil
 
     await L.close('a');
     await expectPlacedAtSameFd(index, L, a.fd);
+  });
+
+  it.each([
+    ['in a gap the last listing left', true],
+    ['at the lowest number free when listed', false],
+  ])('places a socket opened %s while another fd closed, without listing the process again', async (_, inGap) => {
+    // One fd closed and one opened between two polls leaves the count unchanged, so refresh()
+    // does not list the process again; the kernel gave the new socket the lowest free number,
+    // which is where step c looks. A listing of every process (step d) is what it saves.
+    const L = await spawnLab();
+    const index = new InodeOwnerIndex();
+    const fileFd = async (name: string) => ((await L.op('open-file', { name })) as { fd: number }).fd;
+    const gap = await fileFd('gap');
+    const other = await fileFd('other');
+    if (inGap) await L.close('gap');
+    index.refresh();
+    expect(index.resolve([], undefined, { rescan: false }).missing).toEqual([]);
+
+    const b = await L.tcpListen('b', '127.0.0.1');
+    expect(b.fd).toBe(inGap ? gap : other + 1);
+    await L.close(inGap ? 'other' : 'gap');
+    const inodeB = socketInode(readlinkSync(`/proc/${L.pid}/fd/${b.fd}`));
+    index.refresh();
+    const listed: number[] = [];
+    const spy = index as unknown as { listFds(pid: number): string[] | undefined };
+    const listFds = spy.listFds.bind(index);
+    spy.listFds = (pid) => {
+      listed.push(pid);
+      return listFds(pid);
+    };
+    const lookup = index.resolve([inodeB], undefined, { rescan: false });
+    expect(lookup.missing).toEqual([]);
+    expect(lookup.owners.get(inodeB)).toEqual([L.pid]);
+    // Before Linux 6.2 a process's fd count is unknown and every poll lists it; then this proves nothing more.
+    if (statSync(`/proc/${L.pid}/fd`).size > 0) expect(listed).not.toContain(L.pid);
   });
 
   it('does not let the memory of closed sockets grow without end while nothing goes missing', () => {

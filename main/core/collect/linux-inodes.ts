@@ -9,17 +9,20 @@
 //      while `ss` is still working, since it does not need ss's answer;
 //   2. resolve(wanted): if an inode from `ss` is still unowned, then, each step only if some are
 //      still missing:
-//      a. list every process again (the socket may be newer than step 1, or sit at the number of
-//         an fd closed meanwhile, which leaves the count unchanged);
-//      b. re-read the fds whose socket has gone from `ss` since the last poll: a closed socket's
+//      a. re-read the fds whose socket has gone from `ss` since the last poll: a closed socket's
 //         fd number is the one a new socket gets (a client reconnecting, a server accepting);
-//      c. re-read every process's fds, most likely owners first, until all are found. Inodes that
+//      b. list again the processes whose number of fds moved since step 1 (the socket may be
+//         newer than step 1, which may have run before `ss` did);
+//      c. look for new fds where Linux puts them, without listing (see probeNewFds): one closed
+//         and another opened leaves the count unchanged;
+//      d. list every process again (a socket may sit where c does not look);
+//      e. re-read every process's fds, most likely owners first, until all are found. Inodes that
 //         even this cannot find (a socket held by a process outside our PID namespace, or by
 //         another user's process) are remembered, and not searched for again before step 3.
-//         With { rescan: false } the caller runs this step itself (rescan()), after asking ss
-//         which of the missing sockets still exist: under churn most were closed after ss listed
-//         them, and no search finds those;
-//      d. re-read fds of sockets several processes hold (see recheckShared);
+//         With { rescan: false } the caller runs d and e itself (rescan()), after asking ss
+//         which of the missing sockets still exist: under churn most of those left after a to c
+//         were closed after ss listed them, and no search finds those;
+//      f. re-read fds of sockets several processes hold (see recheckShared);
 //   3. heal(): re-read a slice of every known fd, so that over `healEvery` polls each one is read
 //      again. What only this catches needs three things at once: a socket passed to another
 //      process over a unix socket, the sender reusing its fd number for something that is not a
@@ -27,7 +30,7 @@
 //      every Nth poll: at 20,000 sockets a whole re-read is ~20,000 readlinks, ~300 ms.
 // Synchronous on purpose: it is thousands of tiny syscalls, and libuv's thread pool would cost more
 // than the work. Long-running callers (the monitor) run collection off the main thread.
-import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { liveThreadDir } from '../procfs.js';
 import { InodeHolders, type OwnerLookup } from './inode-holders.js';
 
@@ -36,6 +39,15 @@ interface ProcessFds {
   fds: Map<string, number>;
   /** How many fds the process had when they were listed. */
   count: number;
+  /** Where its next new fds can be (see probeNewFds); null once it has opened too many to guess. */
+  gaps: FdGaps | null;
+}
+
+interface FdGaps {
+  /** The lowest fd numbers free when the process was listed, ascending. */
+  free: number[];
+  /** Numbers of fds we saw close since. */
+  closed: number[];
 }
 
 export interface InodeLookup {
@@ -58,7 +70,7 @@ export interface InodeLookup {
 }
 
 export interface ResolveOptions {
-  /** false: leave step c to the caller (see rescan()). */
+  /** false: leave steps d and e, the costly ones, to the caller (see rescan()). */
   rescan?: boolean;
   /**
    * Inodes ss listed last poll and not this one (the caller may know them cheaply: the ss line
@@ -134,8 +146,9 @@ export class InodeOwnerIndex {
   resolve(wanted: Iterable<number>, hints?: (inode: number) => number[] | undefined, options: ResolveOptions = {}): InodeLookup {
     if (!this.refreshed) this.refresh();
     this.refreshed = false;
-    // Step c re-reads every fd of every process: the caller may first check which of the missing
-    // sockets still exist (most are sockets closed since ss listed them, which no search will find).
+    // Steps d and e list and re-read every fd of every process: the caller may first check which
+    // of the missing sockets still exist (most are sockets closed since ss listed them, which no
+    // search will find).
     const deferred = options.rescan === false;
     if (options.gone) for (const inode of options.gone) this.closedSince.add(inode);
     // An array, not a Set: at 20,000 sockets a Set of them every poll costs more than the rest of
@@ -151,27 +164,30 @@ export class InodeOwnerIndex {
     const settled = this.settled !== undefined && this.settled.wanted === list && this.settled.version === owners.version;
     let missing = settled ? new Set<number>() : this.missingFrom(owners, list);
     if (missing.size > 0) {
-      // a. Sockets opened since refresh() ran (it may have run before `ss` did), or in place of a
-      //    closed fd, which leaves the count of fds unchanged: list every process again.
-      this.readAll(false, true);
-      // b. fd numbers whose socket has gone since the last poll, and may now hold a new one. Even
-      //    after a full read: refresh() may have run before ss, and an fd reused in between.
-      //    On a full poll, every fd whose socket ss does not list now: under churn, a socket
-      //    opened and closed between two polls was read by some search but never listed, and its
-      //    fd number is as likely to be reused as a listed one's.
+      // a. fd numbers whose socket has gone since the last poll, and may now hold a new one (a
+      //    client reconnecting, a server accepting): under churn this finds nearly every new
+      //    socket, with one readlink each. On a full poll, every fd whose socket ss does not list
+      //    now: a socket opened and closed between two polls was read by some search but never
+      //    listed, and its fd number is as likely to be reused as a listed one's.
       this.rereadClosed(new Set(list), !options.partial);
       missing = this.missingFrom(owners, list);
-      // c. Everything, likely owners first. Whatever is still missing then has no visible owner.
-      //    Not after a complete read this poll: a and b already found what opened since.
+      // b. Sockets opened since refresh() ran (it may have run before `ss` did): processes whose
+      //    number of fds moved since, a stat each. c. Those at a new fd number all the same.
+      if (missing.size > 0) {
+        this.readAll(false);
+        this.probeNewFds();
+        missing = this.missingFrom(owners, list);
+      }
       if (this.refreshes === 1) {
+        // Not after a complete read this poll: a to c already found what opened since.
         for (const inode of missing) this.unresolved.add(inode);
         missing.clear();
       } else if (missing.size > 0 && !deferred) {
-        this.rescanFor(missing, hints);
+        this.search(missing, hints);
       }
       if (!deferred) for (const inode of missing) if (!owners.has(inode)) this.unresolved.add(inode);
     }
-    // d. A socket several processes hold outlives one of them closing its copy. If that fd number
+    // f. A socket several processes hold outlives one of them closing its copy. If that fd number
     //    was reused for something ss does not list (a file, a pipe), nothing above notices, and the
     //    cache would go on naming the process. Sockets held by several processes are few: re-read them.
     this.recheckShared();
@@ -190,14 +206,14 @@ export class InodeOwnerIndex {
   }
 
   /**
-   * Step c of resolve(), when it was deferred: search every process's fds for these inodes, likely
-   * owners first. Those still not found are not searched for again (heal() may still come across them).
+   * Steps d and e of resolve(), when they were deferred: search every process's fds for these
+   * inodes, likely owners first. Those still not found are not searched for again (heal() may still come across them).
    */
   rescan(inodes: Iterable<number>, hints?: (inode: number) => number[] | undefined): OwnerLookup {
     const missing = new Set(inodes);
     const holders = this.holders;
     holders.startJournal();
-    if (missing.size > 0) this.rescanFor(missing, hints);
+    if (missing.size > 0) this.search(missing, hints);
     const before = holders.endJournal();
     for (const inode of missing) if (!holders.has(inode)) this.unresolved.add(inode);
     // The search re-reads fds: a socket closed meanwhile drops out, but it was open, and whose,
@@ -362,6 +378,60 @@ export class InodeOwnerIndex {
     this.closedSince.clear();
   }
 
+  /**
+   * Steps d and e of resolve(), on what the cheap steps left: list every process again, then, for
+   * what is still missing, re-read everything.
+   */
+  private search(missing: Set<number>, hints?: (inode: number) => number[] | undefined): void {
+    this.readAll(false, true);
+    for (const inode of missing) if (this.holders.has(inode)) missing.delete(inode);
+    if (missing.size > 0) this.rescanFor(missing, hints);
+  }
+
+  /**
+   * Step c: fds opened since a process was listed, found without listing it again. Linux gives a
+   * new fd the lowest free number: one closed since, or one of the lowest that were free at the
+   * listing, taken in order. A few lstat calls a process, where listing every fd of every process
+   * cost ~25 ms a poll under churn at 20,000 sockets. What this misses (an fd put at a chosen
+   * number with dup2, one opened and closed again in between) is for step d.
+   */
+  private probeNewFds(): void {
+    this.processes.forEach((entry, pid) => {
+      const gaps = entry.gaps;
+      // No fds at all (a kernel thread), or too many opened since the listing to guess where.
+      if (gaps === null || entry.count === 0) return;
+      const dir = this.fdDir(pid);
+      let kept = 0;
+      for (const n of gaps.closed) if (!this.probeFd(pid, entry.fds, dir, n)) gaps.closed[kept++] = n;
+      gaps.closed.length = kept;
+      // The listing's free numbers are taken lowest first: past the second still free, stop.
+      let taken = 0;
+      let stillFree = 0;
+      for (const n of gaps.free) {
+        if (this.probeFd(pid, entry.fds, dir, n)) taken++;
+        else if (++stillFree === 2) break;
+      }
+      if (taken === gaps.free.length) entry.gaps = null;
+      else if (taken > 0) gaps.free = gaps.free.filter((n) => !entry.fds.has(String(n)));
+    });
+  }
+
+  /** Whether fd number `n` of `pid` is open, reading it if it is new to us. */
+  private probeFd(pid: number, fds: Map<string, number>, dir: string, n: number): boolean {
+    const fd = String(n);
+    if (fds.has(fd)) return true;
+    try {
+      // lstat, not readlink: most numbers probed are free, and a missing entry costs no exception.
+      if (lstatSync(`${dir}/${fd}`, { throwIfNoEntry: false }) === undefined) return false;
+    } catch {
+      return false; // unreadable: a listing will say why
+    }
+    const inode = this.readFd(pid, fd);
+    if (inode === CLOSED) return false;
+    this.setFd(pid, fds, fd, inode);
+    return true;
+  }
+
   /** An fd number can be closed and reused between polls: re-read everything, likely owners first. */
   private rescanFor(wanted: Set<number>, hints?: (inode: number) => number[] | undefined): void {
     const missing = new Set(wanted);
@@ -466,8 +536,14 @@ export class InodeOwnerIndex {
   /** Point one of `pid`'s fds at a socket inode (0: not a socket; CLOSED: gone). */
   private setFd(pid: number, fds: Map<string, number>, fd: string, inode: number): void {
     const before = fds.get(fd) ?? 0;
-    if (inode === CLOSED) fds.delete(fd);
-    else fds.set(fd, inode);
+    if (inode === CLOSED) {
+      // A number a new fd may take. Past the limit, probing stops until the process is listed again.
+      const entry = fds.delete(fd) ? this.processes.get(pid) : undefined;
+      if (entry?.gaps) {
+        if (entry.gaps.closed.length < PROBED_FDS) entry.gaps.closed.push(Number(fd));
+        else entry.gaps = null;
+      }
+    } else fds.set(fd, inode);
     const after = inode === CLOSED ? 0 : inode;
     if (before === after) return;
     if (before !== 0) this.holders.remove(before, pid);
@@ -477,7 +553,7 @@ export class InodeOwnerIndex {
   /** A process's fds read afresh: the holders learn only of the fds that changed. */
   private replaceFds(pid: number, fds: Map<string, number>, count: number): void {
     const before = this.processes.get(pid)?.fds;
-    this.processes.set(pid, { fds, count });
+    this.processes.set(pid, { fds, count, gaps: gapsOf(fds) });
     if (before) {
       before.forEach((inode, fd) => {
         if (inode !== 0 && fds.get(fd) !== inode) this.holders.remove(inode, pid);
@@ -503,6 +579,16 @@ const MAX_CLOSED_REMEMBERED = 4096;
 
 /** Fds heal() re-reads per poll at the least. */
 const MIN_HEAL_PER_POLL = 64;
+
+/** fd numbers of a process probed for new fds at most, of each kind (see probeNewFds). */
+const PROBED_FDS = 32;
+
+/** The lowest fd numbers free in a process just listed. */
+function gapsOf(fds: Map<string, number>): FdGaps {
+  const free: number[] = [];
+  for (let n = 0; free.length < PROBED_FDS; n++) if (!fds.has(String(n))) free.push(n);
+  return { free, closed: [] };
+}
 
 /** readFd()'s answer for an fd that was closed before it could be read. */
 const CLOSED = -1;

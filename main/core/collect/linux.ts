@@ -108,9 +108,10 @@ export class LinuxCollector implements Collector {
       const { search, skip } = searchable(lookup.missing, parsed.sockets, elevated ? null : (process.getuid?.() ?? null));
       this.index.giveUp(skip);
       if (search.length > 0) {
-        // The last resort, re-reading every fd of every process, costs ~15 us per fd (300 ms at
-        // 20,000 sockets), and under churn most sockets it would look for were closed after ss
-        // listed them: no search can find those. Ask ss (about their ports only) which still exist.
+        // What is left costs a listing of every fd of every process (~1 us per fd), then maybe a
+        // re-read of them all (~15 us per fd, 300 ms at 20,000 sockets), and under churn most
+        // sockets it would look for were closed after ss listed them: no search can find those.
+        // Ask ss (about their ports only) which still exist.
         const alive = await this.stillListed(search, parsed.sockets, options.signal);
         const sought = alive ? search.filter((inode) => alive.has(inode)) : search;
         owners = this.index.rescan(sought, searchHints(sought, parsed.sockets, this.listenerOwners, this.lastOwned?.sockets ?? []));
