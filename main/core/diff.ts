@@ -159,7 +159,8 @@ export function sameProcess(a: ProcessInfo, b: ProcessInfo): boolean {
     a.user === b.user &&
     a.uid === b.uid &&
     a.startTime === b.startTime &&
-    a.ppid === b.ppid
+    a.ppid === b.ppid &&
+    (a.parentName ?? null) === (b.parentName ?? null)
   );
 }
 

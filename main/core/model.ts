@@ -77,6 +77,11 @@ export interface ProcessInfo {
   /** Epoch milliseconds. Together with pid it identifies a process across pid reuse. */
   startTime: number | null;
   ppid: number | null;
+  /**
+   * The parent's program name where the OS gives it cheaply (Linux); absent or null when unknown.
+   * It tells a shell that started two copies of a server apart from a master that forked workers.
+   */
+  parentName?: string | null;
 }
 
 export type ConflictKind =

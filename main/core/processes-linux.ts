@@ -64,7 +64,18 @@ export class LinuxProcessReader {
       uid,
       startTime: ticksToEpochMs(startTicks, this.procRoot),
       ppid,
+      parentName: this.nameOf(ppid),
     };
+  }
+
+  /** A process's full name, from its stat (and exe and argv when the name may be cut); null when gone or unreadable. */
+  private nameOf(pid: number): string | null {
+    if (pid <= 0) return null;
+    const comm = readProcStat(pid, this.procRoot)?.comm;
+    if (comm === undefined) return null;
+    if (comm.length < COMM_MAX) return comm;
+    const dir = `${this.procRoot}/${pid}`;
+    return fullName(comm, tryRead(() => stripDeleted(readlinkSync(`${dir}/exe`))), tryRead(() => splitCmdline(readFileSync(`${dir}/cmdline`, 'utf8'))));
   }
 }
 

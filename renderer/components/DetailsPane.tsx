@@ -128,6 +128,8 @@ function OwnerFacts({ socket: s, proc, processes, now }: { socket: Socket; proc:
   }
   if (s.pids.length === 0) return <p className="muted">No process holds this socket: the kernel keeps it (for example while in TIME_WAIT).</p>;
   if (!proc) return <p>{ownerLabel(s, processes)}</p>;
+  // A parent that holds no socket is not in the snapshot; Linux still names it.
+  const parentName = proc.ppid === null ? null : (processes.get(proc.ppid)?.name ?? proc.parentName ?? null);
   return (
     <dl className="facts">
       <dt>Name</dt>
@@ -147,7 +149,7 @@ function OwnerFacts({ socket: s, proc, processes, now }: { socket: Socket; proc:
       <dt>Parent PID</dt>
       <dd>
         {proc.ppid ?? unknown}
-        {proc.ppid !== null && processes.get(proc.ppid) ? ` (${processes.get(proc.ppid)!.name})` : ''}
+        {parentName ? ` (${parentName})` : ''}
       </dd>
     </dl>
   );

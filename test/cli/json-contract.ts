@@ -25,6 +25,7 @@ export const JsonProcess = z.strictObject({
   startTime: z.iso.datetime().nullable(),
   exe: z.string().nullable(),
   ppid: z.number().int().nullable(),
+  parentName: z.string().nullable(),
 });
 
 export const JsonConflict = z.strictObject({

@@ -333,6 +333,20 @@ describe('shared-socket', () => {
     expect(conflicts[0]!.reason).toBe('3 processes each listen on 0.0.0.0:3000 with SO_REUSEPORT: node (pids 21, 22, 23), a worker group, usually intended.');
   });
 
+  it.each(['zsh', '-bash', 'pwsh.exe', 'cmd.exe'])('warns about SO_REUSEPORT copies a shell (%s) started: a server run twice, not workers', (shell) => {
+    const twice = processes(proc(21, 'node', { ppid: 20, parentName: shell }), proc(22, 'node', { ppid: 20, parentName: shell }));
+    const sockets = [21, 22].map((pid) => sock({ localAddress: '0.0.0.0', localPort: 3000, pids: [pid], inode: 1000 + pid }));
+    const conflicts = detectConflicts(sockets, twice);
+    expect(conflicts.map((c) => [c.kind, c.severity, c.pids])).toEqual([['address-overlap', 'warning', [21, 22]]]);
+    expect(conflicts[0]!.reason).toBe('node (pid 21) and node (pid 22) both listen on 0.0.0.0:3000: new connections to 0.0.0.0 go to either one, unpredictably.');
+  });
+
+  it('still calls SO_REUSEPORT copies forked by a program of their own a worker group', () => {
+    const workers = processes(proc(21, 'node', { ppid: 20, parentName: 'node' }), proc(22, 'node', { ppid: 20, parentName: 'pm2' }));
+    const sockets = [21, 22].map((pid) => sock({ localAddress: '0.0.0.0', localPort: 3000, pids: [pid], inode: 1000 + pid }));
+    expect(detectConflicts(sockets, workers).map((c) => [c.kind, c.severity])).toEqual([['shared-socket', 'info']]);
+  });
+
   it('reports master-held SO_REUSEPORT sockets (nginx reuseport) as one group', () => {
     const sockets = [11, 12].map((w) => sock({ localAddress: '0.0.0.0', localPort: 443, pids: [10, w], inode: w }));
     const conflicts = detectConflicts(sockets, nginx);

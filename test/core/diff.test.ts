@@ -70,20 +70,22 @@ describe('diffSnapshots', () => {
   });
 
   it('upserts processes whose details changed, and lists the ones gone', () => {
-    const prev = snap([], [proc(100), proc(200), proc(300)]);
+    const prev = snap([], [proc(100), proc(200), proc(300), proc(500, { parentName: 'zsh' })]);
     const moved = proc(200, { cwd: '/elsewhere' });
+    // Its shell exited: adopted by init, or by a subreaper with a name of its own.
+    const adopted = proc(500, { parentName: 'systemd' });
     const retitled = proc(300, { argv: ['node', 'a', 'b'], command: 'node a b' });
     const prev300 = proc(300, { argv: ['node', 'a b'], command: 'node a b' });
     prev.processes.set(300, prev300);
-    const next = snap([], [proc(100), moved, retitled, proc(400)]);
+    const next = snap([], [proc(100), moved, retitled, proc(400), adopted]);
     const { delta, snapshot } = diffSnapshots(prev, next);
     // Same command line text, different arguments: still a change the details pane must show.
-    expect(delta.processesUpserted.map((p) => p.pid)).toEqual([200, 300, 400]);
+    expect(delta.processesUpserted.map((p) => p.pid)).toEqual([200, 300, 400, 500]);
     expect(delta.processesRemoved).toEqual([]);
     expect(snapshot.processes.get(100)).toBe(prev.processes.get(100));
 
     const { delta: d2 } = diffSnapshots(next, snap([], [proc(100)]));
-    expect(d2.processesRemoved).toEqual([200, 300, 400]);
+    expect(d2.processesRemoved).toEqual([200, 300, 400, 500]);
   });
 
   it('sends the conflict list only when it changed, including which sockets it points at', () => {

@@ -37,6 +37,16 @@ describe('details pane', () => {
     expect(within(details()).getByRole('heading', { level: 2 }).textContent).toContain('[::1]:5173');
   });
 
+  it("names the owner's parent from the OS when the parent holds no socket", async () => {
+    const api = new FakeApi();
+    const m = machine();
+    const processes = m.processes.filter((p) => p.pid !== 4800).map((p) => (p.pid === 4821 ? { ...p, parentName: 'bash' } : p));
+    api.initial = snapshot(m.sockets, processes, []);
+    await renderApp({ api });
+    fireEvent.click(rowWith('127.0.0.1:5173')!);
+    expect(details().textContent).toContain('4800 (bash)');
+  });
+
   it('heads a note (a watched port taken) as a note, not as sharing or a conflict', async () => {
     await openWithConflict({ kind: 'watched-taken', reason: 'Watched port 5173 is taken by node (pid 4821).', severity: 'info' });
     const section = within(details()).getByRole('region', { name: 'Conflicts' });

@@ -103,7 +103,7 @@ function processLines(p: ProcessInfo, style: Style): string[] {
   const facts = [
     p.user ? `user ${p.user}` : '',
     p.startTime !== null ? `started ${localDateTime(p.startTime)} (${ago(p.startTime)})` : '',
-    p.ppid !== null ? `parent pid ${p.ppid}` : '',
+    p.ppid === null ? '' : p.parentName ? `parent ${oneLine(p.parentName)} (pid ${p.ppid})` : `parent pid ${p.ppid}`,
   ].filter(Boolean);
   if (facts.length > 0) rows.push(['  ' + style.dim('about'), facts.join(' · ')]);
   return alignColumns(rows);

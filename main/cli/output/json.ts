@@ -28,6 +28,8 @@ export interface JsonProcess {
   startTime: string | null;
   exe: string | null;
   ppid: number | null;
+  /** The parent's program name; null when the OS does not say cheaply (everywhere but Linux). */
+  parentName: string | null;
 }
 
 export interface JsonConflict {
@@ -76,6 +78,7 @@ export function jsonProcess(p: ProcessInfo): JsonProcess {
     startTime: p.startTime === null ? null : new Date(p.startTime).toISOString(),
     exe: p.exe,
     ppid: p.ppid,
+    parentName: p.parentName ?? null,
   };
 }
 

@@ -125,8 +125,20 @@ function knownParty(pids: number[], processes: Processes): Party {
     pids,
     full: describePids(pids, processes),
     short: name || `pid ${pids[0]}`,
-    siblingKey: first && first.ppid !== null && first.ppid > 1 && name ? `${first.ppid}|${name}` : null,
+    siblingKey: first && first.ppid !== null && first.ppid > 1 && name && !startedByShell(first) ? `${first.ppid}|${name}` : null,
   };
+}
+
+/**
+ * Shells. Copies of one program a shell started are instances someone ran twice (`node app.js &`,
+ * twice), not a master's workers: on one SO_REUSEPORT address, they split connections unasked.
+ */
+const SHELLS = new Set(['sh', 'ash', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'fish', 'csh', 'tcsh', 'nu', 'xonsh', 'elvish', 'busybox', 'cmd', 'powershell', 'pwsh']);
+
+function startedByShell(p: ProcessInfo): boolean {
+  if (!p.parentName) return false;
+  // A login shell is "-bash"; Windows names end in ".exe".
+  return SHELLS.has(p.parentName.toLowerCase().replace(/^-/, '').replace(/\.exe$/, ''));
 }
 
 const MAX_LISTED = 6;

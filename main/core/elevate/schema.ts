@@ -43,6 +43,8 @@ export const StreamProcess = z.object({
   startTime: z.iso.datetime().nullable(),
   exe: text.nullable(),
   ppid: pid.nullable(),
+  // Optional: a helper from before the field existed still streams.
+  parentName: text.nullable().optional(),
 });
 
 const snapshotFields = {

@@ -163,5 +163,6 @@ function toProcessInfo(p: StreamProcess): ProcessInfo {
     uid: null,
     startTime: p.startTime === null ? null : Date.parse(p.startTime),
     ppid: p.ppid,
+    parentName: p.parentName ?? null,
   };
 }

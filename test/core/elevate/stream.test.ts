@@ -27,7 +27,7 @@ function sock(over: Partial<JsonSocket> = {}): JsonSocket {
 }
 
 function proc(pid: number, over: Partial<JsonProcess> = {}): JsonProcess {
-  return { pid, name: 'node', command: `node server-${pid}.js`, cwd: '/srv', user: 'root', startTime: at, exe: '/usr/bin/node', ppid: 1, ...over };
+  return { pid, name: 'node', command: `node server-${pid}.js`, cwd: '/srv', user: 'root', startTime: at, exe: '/usr/bin/node', ppid: 1, parentName: 'systemd', ...over };
 }
 
 function snapshotLine(sockets: JsonSocket[], processes: JsonProcess[], extra: Partial<JsonSnapshot> = {}): string {
@@ -44,7 +44,9 @@ describe('the schema mirrors the --json contract', () => {
   });
 
   it('parses a watch snapshot, a bare list snapshot, events and errors', () => {
-    expect(parseStreamLine(snapshotLine([sock()], [proc(42)]))?.type).toBe('snapshot');
+    expect(parseStreamLine(snapshotLine([sock()], [proc(42)]))).toMatchObject({ type: 'snapshot', processes: [{ pid: 42, parentName: 'systemd' }] });
+    // A collector from before parentName existed streams all the same.
+    expect(parseStreamLine(snapshotLine([sock()], [{ ...proc(42), parentName: undefined } as unknown as JsonProcess]))?.type).toBe('snapshot');
     const list = JSON.parse(snapshotLine([sock()], [proc(42)])) as Record<string, unknown>;
     delete list.type;
     expect(parseStreamLine(JSON.stringify(list))).toMatchObject({ type: 'snapshot', sockets: [{ localPort: 3000 }] });
