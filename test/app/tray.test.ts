@@ -1,5 +1,6 @@
 // The tray with fake Tray/Menu/nativeImage/popup constructors: tooltip counts, the native menu for
 // watched and listening ports, its actions, the popup toggle, and the state fed from the service.
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { SnapshotState } from '../../main/app/snapshot-state.js';
@@ -285,7 +286,7 @@ describe('TrayService', () => {
     tray.create(trayView(stateWith([settingsEvent, snapshotEvent])));
     const fake = FakeTray.created[0]!;
     expect(tray.isCreated).toBe(true);
-    expect(fake.image.path).toBe('/app/assets/tray/tray-32.png');
+    expect(fake.image.path).toBe(path.join('/app/assets', 'tray', 'tray-32.png'));
     expect(fake.tooltip).toBe('Porthole: 4 listening, 1 conflict');
     expect(tray.tooltip).toBe(fake.tooltip);
     expect(labels(fake.contextMenu!.template)).toContain(':3000 taken by node (100)');
@@ -312,7 +313,7 @@ describe('TrayService', () => {
     const { tray, popups } = service('darwin');
     tray.create(trayView(stateWith([settingsEvent, snapshotEvent])));
     const fake = FakeTray.created[0]!;
-    expect(fake.image.path).toBe('/app/assets/tray/trayTemplate.png');
+    expect(fake.image.path).toBe(path.join('/app/assets', 'tray', 'trayTemplate.png'));
     expect(fake.contextMenu).toBeNull();
     fake.handlers.get('click')?.();
     const popup = popups[0]!;
@@ -328,7 +329,7 @@ describe('TrayService', () => {
     const { tray, popups } = service('win32');
     tray.create(trayView(stateWith([snapshotEvent])));
     const fake = FakeTray.created[0]!;
-    expect(fake.image.path).toBe('/app/assets/tray/tray.ico');
+    expect(fake.image.path).toBe(path.join('/app/assets', 'tray', 'tray.ico'));
     fake.handlers.get('click')?.();
     const popup = popups[0]!;
     popup.blur?.();
@@ -354,7 +355,7 @@ describe('TrayService', () => {
     expect(prefersMenu('linux')).toBe(true);
     expect(prefersMenu('darwin')).toBe(false);
     expect(prefersMenu('win32')).toBe(false);
-    expect(trayIconFile('freebsd', '/a')).toBe('/a/tray/tray-32.png');
+    expect(trayIconFile('freebsd', '/a')).toBe(path.join('/a', 'tray', 'tray-32.png'));
   });
 });
 

@@ -7,13 +7,16 @@ import path from 'node:path';
 import { spawnLab } from '../core/socket-lab.js';
 import { leaveBehindWithoutReuse } from '../core/left-behind.js';
 import { leaveTimeWait } from '../core/time-wait.js';
-import { adopt, cleanup, freePort, isRunning, spawnHelper, spawnScript } from '../core/spawned.js';
+import { adopt, cleanup, freePort, isRunning, NODE_NAME, spawnHelper, spawnScript } from '../core/spawned.js';
 import { removeServerFolders, spawnWatchedServer } from '../core/watched-server.js';
 import { JsonPortAnswer, JsonSnapshot } from './json-contract.js';
 import { BIN, runCli, startCli } from './run-cli.js';
 import { localDateTime } from '../../main/cli/output/time.js';
 
 const extraChildren: import('node:child_process').ChildProcess[] = [];
+const linux = process.platform === 'linux';
+const windows = process.platform === 'win32';
+const macos = process.platform === 'darwin';
 afterEach(async () => {
   for (const c of extraChildren.splice(0)) if (isRunning(c)) c.kill('SIGKILL');
   await cleanup();
@@ -33,9 +36,10 @@ describe('porthole PORT', () => {
     const listener = answer.sockets.find((x) => x.state === 'LISTEN');
     expect(listener).toMatchObject({ protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: s.port, remoteAddress: null, remotePort: null, pids: [s.pid], ownerHidden: false });
     const owner = answer.processes.find((p) => p.pid === s.pid)!;
-    expect(owner.name).toBe('node');
+    expect(owner.name).toBe(NODE_NAME);
     expect(owner.command).toContain('-e');
-    expect(owner.cwd).toBe(process.cwd());
+    // Windows does not let one process read another's working folder: the engine says null there.
+    expect(owner.cwd).toBe(windows ? null : process.cwd());
     expect(owner.ppid).toBe(process.pid);
   });
 
@@ -43,7 +47,7 @@ describe('porthole PORT', () => {
     const s = await spawnHelper({ host: '::1' });
     const r = await runCli([`:${s.port}`]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`:${s.port} is held by node (pid ${s.pid})`);
+    expect(r.stdout).toContain(`:${s.port} is held by ${NODE_NAME} (pid ${s.pid})`);
     // One column gap between fields: the peer column, empty for a lone listener, takes no room.
     expect(r.stdout).toContain(`tcp6  [::1]:${s.port}  LISTEN  pid ${s.pid}`);
     expect(r.stdout).toContain(`porthole kill ${s.port}`);
@@ -57,8 +61,15 @@ describe('porthole PORT', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     const stop = `porthole kill pid:${watcher.pid} --tree`;
-    expect(lines.at(-2)).toBe(`node --watch (pid ${watcher.pid}) starts node (pid ${server.pid}) again when a file changes. To stop both: ${stop}`);
-    expect(lines.at(-1)).toBe(`Free it: ${stop}`);
+    if (windows) {
+      // By design the text answer does not look for supervisors on Windows (that starts PowerShell, a
+      // second or more); `porthole kill` and `why` say it there. So it ends with the plain kill.
+      expect(r.stdout).not.toContain('node --watch');
+      expect(lines.at(-1)).toBe(`Free it: porthole kill ${server.port}`);
+    } else {
+      expect(lines.at(-2)).toBe(`node --watch (pid ${watcher.pid}) starts node (pid ${server.pid}) again when a file changes. To stop both: ${stop}`);
+      expect(lines.at(-1)).toBe(`Free it: ${stop}`);
+    }
     // The JSON shape is the same on every OS, so it leaves this out (`why --json` has it).
     expect(JSON.parse((await runCli([String(server.port), '--json'])).stdout)).not.toHaveProperty('restarts');
   });
@@ -68,23 +79,45 @@ describe('porthole PORT', () => {
     const env = { NODE_OPTIONS: `--require ${path.resolve('test/cli/report-loaded-modules.cjs')}` };
     for (const args of [[String(s.port)], [String(s.port), '--json'], ['why', String(s.port)]]) {
       const r = await runCli(args, { env });
-      expect(r.stderr, args.join(' ')).toContain('node_modules loaded: []');
+      if (windows) {
+        // Windows reads process details through PowerShell as JSON, which zod checks (the bundle
+        // keeps zod external for that path, see scripts/build-cli.mjs): zod, and nothing else.
+        const loaded = JSON.parse(/^node_modules loaded: (.*)$/m.exec(r.stderr)?.[1] ?? 'null') as string[] | null;
+        expect(loaded, `${args.join(' ')}: ${r.stderr}`).not.toBeNull();
+        expect(loaded!.filter((file) => !/[\\/]node_modules[\\/]zod[\\/]/.test(file)), args.join(' ')).toEqual([]);
+      } else {
+        expect(r.stderr, args.join(' ')).toContain('node_modules loaded: []');
+      }
     }
   });
 
-  it("writes out the escape sequences and line breaks a process puts in its command line", async () => {
-    const hostile = '\x1b[31mRED\x1b]0;pwned\x07\rFAKE\nnext';
-    const s = await spawnScript(`require('net').createServer().listen(0, '127.0.0.1', function () { console.log(JSON.stringify({ port: this.address().port })); })`, { args: [hostile] });
+  const hostile = '\x1b[31mRED\x1b]0;pwned\x07\rFAKE\nnext';
+  const hostileServer = () => spawnScript(`require('net').createServer().listen(0, '127.0.0.1', function () { console.log(JSON.stringify({ port: this.address().port })); })`, { args: [hostile] });
+
+  it('lets none of the escape sequences and line breaks a process puts in its command line reach the terminal', async () => {
+    const s = await hostileServer();
     const port = s.info.port as number;
     const r = await runCli([String(port)]);
     expect(r.code).toBe(0);
     // Nothing that could drive a terminal, and the command stays on its own line.
     expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
-    expect(r.stdout.split('\n').find((l) => l.trimStart().startsWith('command'))).toContain('\\u001b[31mRED\\u001b]0;pwned\\u0007\\rFAKE\\nnext');
+    expect(r.stdout.split('\n').filter((l) => l.trimStart().startsWith('command'))).toHaveLength(1);
     // Colour forced on a pipe: Porthole's own SGR sequences pass, the process's escapes still do not.
     const coloured = await runCli([String(port)], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
     expect(coloured.stdout).toContain(`\x1b[1m:${port}\x1b[22m is held by`);
     expect(coloured.stdout).not.toMatch(/\x1b\]|\x07|\r/);
+  });
+
+  // macOS's ps, where the engine reads command lines there, prints them through strvis(3): ESC as
+  // \^[, a line break as \^J (and, in the C locale the engine runs it in, any non-ASCII byte as
+  // M-...). The command Porthole gets there is no longer the one the process was given.
+  it.skipIf(macos)("writes out the escape sequences and line breaks a process puts in its command line", async () => {
+    const s = await hostileServer();
+    const port = s.info.port as number;
+    const r = await runCli([String(port)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').find((l) => l.trimStart().startsWith('command'))).toContain('\\u001b[31mRED\\u001b]0;pwned\\u0007\\rFAKE\\nnext');
+    const coloured = await runCli([String(port)], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
     expect(coloured.stdout).toContain('\\u001b[31mRED\\u001b]0;pwned\\u0007\\rFAKE\\nnext');
     // JSON keeps the command line exactly.
     const json = JsonPortAnswer.parse(JSON.parse((await runCli([String(port), '--json'])).stdout));
@@ -101,7 +134,9 @@ describe('porthole PORT', () => {
     expect(JsonPortAnswer.parse(JSON.parse(j.stdout))).toMatchObject({ held: false, sockets: [] });
   });
 
-  it('calls a port with only TIME_WAIT connections free (exit 1), and points to why for whether they block', async () => {
+  // macOS: lsof lists the sockets of processes, and a TIME_WAIT connection belongs to none, so the
+  // engine never sees one there (collect/darwin.ts); the port is then plainly free.
+  it.skipIf(macos)('calls a port with only TIME_WAIT connections free (exit 1), and points to why for whether they block', async () => {
     const port = await leaveTimeWait();
     const r = await runCli([String(port)]);
     expect(r.code).toBe(1);
@@ -121,14 +156,28 @@ describe('porthole PORT', () => {
     expect(why.stdout).toContain(`1 connection on :${port} outlived the server that made it (1 FIN_WAIT2, kept by the kernel, no process).`);
   });
 
-  it("offers kill pid:N, not kill PORT, when only a client's connection uses the port", async () => {
+  /** A client connection in a process of its own; `port` is its local (ephemeral) port. */
+  async function clientConnection(): Promise<{ client: Awaited<ReturnType<typeof spawnLab>>; port: number }> {
     const server = await spawnLab();
     const listening = await server.tcpListen('s', '127.0.0.1');
     const client = await spawnLab();
     const { port } = await client.tcpConnect('c', '127.0.0.1', listening.port);
+    return { client, port };
+  }
+
+  it("offers kill pid:N, not kill PORT, when only a client's connection uses the port", async () => {
+    const { client, port } = await clientConnection();
     const r = await runCli([String(port)]);
     expect(r.code).toBe(0);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`Free it: porthole kill pid:${client.pid}`);
+  });
+
+  // Whether a connection's local port stands in a new server's way is the OS's binding rule: Linux
+  // refuses the bind (the connection did not set SO_REUSEADDR). macOS lets a SO_REUSEADDR listener
+  // (Node's) bind the wildcard beside a connected socket, and Windows has rules of its own, so there
+  // `why` and `kill` may rightly call the port free.
+  it.runIf(linux)("says a client's connection blocks binds on its port, and that kill PORT leaves it alone", async () => {
+    const { client, port } = await clientConnection();
     const why = await runCli(['why', String(port)]);
     expect(why.code).toBe(1);
     expect(why.stdout.trimEnd().split('\n').at(-1)).toBe(`Free it: porthole kill pid:${client.pid}`);
@@ -153,7 +202,9 @@ describe('porthole PORT', () => {
     expect(text.stdout.split('\n').filter((l) => l.startsWith('⚠ '))).toEqual([`⚠ ${conflict!.reason}`]);
   });
 
-  it('prints a listener shared by forked workers as a note, not a conflict warning', async () => {
+  // Windows' netstat names one owning pid per socket: a listener handed to workers shows only the
+  // process that made it, so there is no group of three to note.
+  it.skipIf(windows)('prints a listener shared by forked workers as a note, not a conflict warning', async () => {
     const primary = await spawnLab();
     const { port } = await primary.tcpListen('srv', '127.0.0.1');
     const { pids: workers } = (await primary.op('share', { name: 'srv', workers: 2 })) as { pids: number[] };
@@ -213,18 +264,22 @@ describe('porthole list', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^PROTO\s+LOCAL\s+REMOTE\s+STATE\s+PID\s+PROCESS\s+SERVICE$/);
     const row = lines.find((l) => l.includes(`127.0.0.1:${s.port} `));
-    expect(row).toMatch(new RegExp(`^tcp4\\s+127\\.0\\.0\\.1:${s.port}\\s+\\*\\s+LISTEN\\s+${s.pid}\\s+node\\s`));
+    expect(row).toMatch(new RegExp(`^tcp4\\s+127\\.0\\.0\\.1:${s.port}\\s+\\*\\s+LISTEN\\s+${s.pid}\\s+${NODE_NAME.replace('.', '\\.')}\\s`));
     expect(r.stdout).not.toMatch(/\x1b\[/); // no colour codes in a pipe
   });
 
-  it('stops quietly when the reader goes away (`porthole list | head`)', async () => {
+  // A POSIX shell's pipeline into `true`; Windows has no sh to run native programs through.
+  it.skipIf(windows)('stops quietly when the reader goes away (`porthole list | head`)', async () => {
     const s = await spawnHelper({ host: '127.0.0.1' });
     // A reader that exits before reading (true): every write meets a closed pipe, as after head -1.
     const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" ${s.port} | true; "${process.execPath}" "${BIN}" list | true`], {
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },
     });
-    expect(r.stderr).toBe('');
+    // No EPIPE, no stack. Run as a normal user (macOS, and CI's Linux runner) the engine also warns
+    // that other users' processes are hidden from it: those lines are fine. As root there are none.
+    if (process.getuid?.() === 0) expect(r.stderr).toBe('');
+    else expect(r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: '))).toEqual([]);
     expect(r.status).toBe(0);
   });
 });
@@ -264,7 +319,12 @@ describe('bad arguments', () => {
 describe('porthole kill', () => {
   afterAll(removeServerFolders);
 
-  it('says before it asks that a watcher would start the server again, and how to stop both', async () => {
+  // Windows has no SIGTERM: the graceful stop there is a Ctrl+C on the target's console, which
+  // Porthole refuses to send to a console it is on itself (main/core/kill-console.ts), and these
+  // children share the test's console, as does the porthole it runs. So on Windows these would
+  // report "still running" by design. test/os (windows-ctrl-c.test.ts, real-os.test.ts) stops
+  // processes on Windows with a console of their own, and with --force.
+  it.skipIf(windows)('says before it asks that a watcher would start the server again, and how to stop both', async () => {
     const { watcher, server } = await spawnWatchedServer();
     const r = await runCli(['kill', String(server.port), '--yes']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -281,7 +341,7 @@ describe('porthole kill', () => {
     expect(json.report.ok).toBe(true);
   });
 
-  it('stops the holder gracefully and confirms the port is free', async () => {
+  it.skipIf(windows)('stops the holder gracefully and confirms the port is free', async () => {
     const s = await spawnHelper({ host: '127.0.0.1' });
     const r = await runCli(['kill', String(s.port), '--yes']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -294,7 +354,7 @@ describe('porthole kill', () => {
     expect((await runCli([String(s.port)])).code).toBe(1);
   });
 
-  it('reports a process that ignores SIGTERM, and --force escalates', async () => {
+  it.skipIf(windows)('reports a process that ignores SIGTERM, and --force escalates', async () => {
     const s = await spawnHelper({ host: '127.0.0.1', ignoreTerm: true });
     const gentle = await runCli(['kill', String(s.port), '--yes', '--json']);
     expect(gentle.code).toBe(1);
@@ -313,7 +373,9 @@ describe('porthole kill', () => {
     const init = await runCli(['kill', 'pid:1', '--yes']);
     expect(init.code).toBe(3);
     expect(init.stdout.trim()).toBe('Nothing will be stopped for pid 1.');
-    expect(init.stderr).toMatch(/^ {2}refused: .*\(pid 1\) is init/);
+    // Windows: kill looks no names up for refused pids there (kill-deps.ts: that would start another
+    // PowerShell), and pid 1 is no process anyway, so the refusal says the number alone.
+    expect(init.stderr).toMatch(windows ? /^ {2}refused: pid 1 is init/ : /^ {2}refused: .*\(pid 1\) is init/);
     expect(init.stderr.match(/is init/g)).toHaveLength(1);
   });
 
@@ -331,7 +393,11 @@ describe('porthole kill', () => {
 describe('porthole why', () => {
   afterAll(removeServerFolders);
 
-  it('explains a held port (exit 1) and a free one (exit 0)', async () => {
+  // Which trial binds fail beside a listener on 127.0.0.1 is the OS's binding rule. On Linux the
+  // wildcard binds fail too, so the port is not bindable. macOS lets a SO_REUSEADDR listener (Node's)
+  // of the same user bind the wildcard beside it, and Windows has rules of its own: there the verdict,
+  // the probe line and the closing "Free it" may rightly differ.
+  it.runIf(linux)('explains a held port (exit 1)', async () => {
     const s = await spawnHelper({ host: '127.0.0.1' });
     const held = await runCli(['why', String(s.port)]);
     expect(held.code).toBe(1);
@@ -344,7 +410,9 @@ describe('porthole why', () => {
     expect(lines[tcp]).toMatch(/^ {4}TCP {2}EADDRINUSE: listen\(port\), 0\.0\.0\.0, 127\.0\.0\.1 · binds: /);
     expect(lines[tcp + 1]).toBe('    UDP  binds on every address');
     expect(lines.at(-1)).toBe(`Free it: porthole kill ${s.port}`);
+  });
 
+  it('explains a free port (exit 0)', async () => {
     const port = await freePort();
     const free = await runCli(['why', String(port)]);
     expect(free.code).toBe(0);
@@ -355,7 +423,17 @@ describe('porthole why', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ port, bindable: true });
   });
 
-  it("names the watcher that would restart the holder, and ends with the watcher's stop", async () => {
+  it('names the watcher that would restart the holder', async () => {
+    const { watcher, server } = await spawnWatchedServer();
+    const r = await runCli(['why', String(server.port)]);
+    const stop = `porthole kill pid:${watcher.pid} --tree`;
+    expect(r.stdout.split('\n')).toContain(`  ! node --watch (pid ${watcher.pid}) starts ${NODE_NAME} (pid ${server.pid}) again when a file changes. To stop both: ${stop}`);
+    const json = JSON.parse((await runCli(['why', String(server.port), '--json'])).stdout);
+    expect(json.restarts).toMatchObject([{ kind: 'watcher', pids: [server.pid], stop }]);
+  });
+
+  // The held port's verdict and its "Free it" line: Linux's binding rule, as above.
+  it.runIf(linux)("names the watcher right after the holder, and ends with the watcher's stop", async () => {
     const { watcher, server } = await spawnWatchedServer();
     const r = await runCli(['why', String(server.port)]);
     expect(r.code).toBe(1);
@@ -363,8 +441,6 @@ describe('porthole why', () => {
     const stop = `porthole kill pid:${watcher.pid} --tree`;
     expect(lines[2]).toBe(`  ! node --watch (pid ${watcher.pid}) starts node (pid ${server.pid}) again when a file changes. To stop both: ${stop}`);
     expect(lines.at(-1)).toBe(`Free it: ${stop}`);
-    const json = JSON.parse((await runCli(['why', String(server.port), '--json'])).stdout);
-    expect(json.restarts).toMatchObject([{ kind: 'watcher', pids: [server.pid], stop }]);
   });
 });
 
@@ -387,7 +463,9 @@ describe('porthole watch', () => {
       watch.child.kill('SIGINT');
     }
     const [code] = await once(watch.child, 'exit');
-    expect(code).toBe(0);
+    // Windows has no SIGINT to send: child.kill('SIGINT') ends the process outright there
+    // (TerminateProcess), so its exit says nothing about a clean stop (a Ctrl+C in its console would).
+    if (!windows) expect(code).toBe(0);
   });
 
   it('stops by itself once its reader has gone (`porthole watch | head -1`)', async () => {
@@ -429,8 +507,8 @@ describe('porthole watch, when the owner exits', () => {
         await watch.waitFor((l) => l.includes(String(s.port)));
         s.child.kill('SIGTERM');
         const removed = await watch.waitFor((l) => (json ? l.includes('"removed"') : / - tcp4 /.test(l)));
-        if (json) expect(JSON.parse(removed).processes).toMatchObject([{ pid: s.pid, name: 'node' }]);
-        else expect(removed).toMatch(new RegExp(` - tcp4 127\\.0\\.0\\.1:${s.port} LISTEN node\\(${s.pid}\\)$`));
+        if (json) expect(JSON.parse(removed).processes).toMatchObject([{ pid: s.pid, name: NODE_NAME }]);
+        else expect(removed).toMatch(new RegExp(` - tcp4 127\\.0\\.0\\.1:${s.port} LISTEN ${NODE_NAME.replace('.', '\\.')}\\(${s.pid}\\)$`));
       } finally {
         watch.child.kill('SIGINT');
         await once(watch.child, 'exit');

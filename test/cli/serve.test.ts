@@ -10,6 +10,11 @@ import { rendererMissing, startServe, URL_LINE, type ServeProcess } from '../ser
 const missing = rendererMissing();
 if (missing) console.warn(`test/cli/serve.test.ts skipped: ${missing}`);
 
+// Windows has no SIGINT or SIGTERM to send: child.kill() ends the process outright there
+// (TerminateProcess), so how it exits says nothing about a clean stop (a Ctrl+C typed in its own
+// console would be one). The exit status is checked where the signal is real.
+const signalsStopCleanly = process.platform !== 'win32';
+
 const running: ServeProcess[] = [];
 afterEach(async () => {
   for (const s of running.splice(0)) await s.stop();
@@ -32,7 +37,7 @@ describe.skipIf(missing !== undefined)('porthole serve', () => {
     // Serving alone never rewrites the settings file (the test wrote it compactly; the store writes indented).
     expect(readFileSync(serve.settingsFile, 'utf8')).not.toContain('\n');
     const { code, signal } = await serve.stop();
-    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    if (signalsStopCleanly) expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(serve.lines).toHaveLength(1);
     expect(serve.stderr()).toBe('');
   });
@@ -43,7 +48,8 @@ describe.skipIf(missing !== undefined)('porthole serve', () => {
     running.push(serve);
     expect(serve.port).toBe(port);
     expect((await fetch(serve.url)).status).toBe(200);
-    expect(await serve.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    const stopped = await serve.stop('SIGTERM');
+    if (signalsStopCleanly) expect(stopped).toEqual({ code: 0, signal: null });
   });
 
   it('a port in use: one clear line on stderr, exit 1', async () => {

@@ -236,6 +236,7 @@ describe.runIf(process.platform === 'linux')('the inode owner cache, polled whil
 // The same index over a /proc laid out in a temporary folder, where an fd can be pointed at
 // another socket at will: the one change a live process cannot be made to show on cue (its fd
 // count unchanged, the socket it left still held by another process).
+// Its fds are symlinks, which Windows makes only with a privilege.
 describe.runIf(process.platform !== 'win32')('the inode owner cache over a /proc laid out by hand', () => {
   it('moves a process off a socket when its fd now holds another, and off everything when it exits', async () => {
     const { mkdtempSync, mkdirSync, rmSync, symlinkSync, unlinkSync } = await import('node:fs');

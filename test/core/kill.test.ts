@@ -52,7 +52,8 @@ function handMadePlan(candidates: Partial<KillCandidate>[]): KillPlan {
   };
 }
 
-
+// Real signals, /proc (kernel threads, fds) and python3 servers without SO_REUSEADDR: Linux's.
+// Stopping real processes on macOS and Windows is in test/os.
 describe.runIf(process.platform === 'linux')('kill, with real processes', () => {
   it('stops a listener that exits on SIGTERM and proves the port is free', async () => {
     const s = await spawnHelper({ host: '127.0.0.1' });

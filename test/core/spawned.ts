@@ -209,6 +209,12 @@ export async function adopt(pid: number): Promise<void> {
   if (id) grandchildren.push({ pid: id.pid, startTime: id.startTime });
 }
 
+/**
+ * The name the engine gives a node child: Windows names a process by its image file (CIM's
+ * Win32_Process.Name, "node.exe"); Linux and macOS by the program ("node").
+ */
+export const NODE_NAME = process.platform === 'win32' ? 'node.exe' : 'node';
+
 /** A port the OS picked for us on 127.0.0.1 and that nothing held a moment ago. */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');

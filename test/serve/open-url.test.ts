@@ -43,6 +43,8 @@ async function openAndWait(options?: { lifetimeMs?: number }): Promise<{ file: s
   return { file: argv[0]!, content, argv };
 }
 
+// The stand-in opener is a shell script found on PATH; Windows' opener is rundll32.exe, and the
+// redirect file's 0700/0600 modes are POSIX's.
 describe.skipIf(process.platform === 'win32')('openInBrowser', () => {
   it("gives the opener only a private file's path; the file sends the browser on to the address", async () => {
     const { argv, file, content } = await openAndWait();

@@ -89,6 +89,7 @@ describe('runServe', () => {
     expect(readFileSync(process.env.PORTHOLE_SETTINGS_FILE!, 'utf8')).toBe(SETTINGS_TEXT);
   });
 
+  // The stand-in opener is a shell script found on PATH; Windows' opener is rundll32.exe.
   it.skipIf(process.platform === 'win32')('--open starts the opener on a private redirect file, never the address; the file goes when serve stops', async () => {
     rendererDir.value = path.join(dir, 'renderer');
     mkdirSync(rendererDir.value);

@@ -9,7 +9,7 @@ import { Engine } from '../../main/core/engine.js';
 import { Monitor } from '../../main/core/monitor.js';
 import { PortholeService } from '../../main/service/service.js';
 import { SettingsStore } from '../../main/service/settings-store.js';
-import { cleanup, isRunning, spawnHelper, waitFor } from '../core/spawned.js';
+import { cleanup, isRunning, NODE_NAME, spawnHelper, waitFor } from '../core/spawned.js';
 import { removeServerFolders, spawnWatchedServer } from '../core/watched-server.js';
 
 const services: PortholeService[] = [];
@@ -128,7 +128,7 @@ describe('kill through the service', () => {
     const plan = (await session.handle('planKill', [{ target: { port: server.port }, tree: false }])) as KillPlanView;
     expect(plan.candidates.map((c) => c.pid)).toEqual([server.pid]);
     expect(plan.restarts).toEqual([
-      { text: `node --watch (pid ${watcher.pid}) starts node (pid ${server.pid}) again when a file changes. To stop both:`, command: `porthole kill pid:${watcher.pid} --tree` },
+      { text: `node --watch (pid ${watcher.pid}) starts ${NODE_NAME} (pid ${server.pid}) again when a file changes. To stop both:`, command: `porthole kill pid:${watcher.pid} --tree` },
     ]);
   });
 
@@ -166,10 +166,14 @@ describe('kill through the service', () => {
     expect(plan.candidates).toEqual([]);
     expect(plan.summary).toBe('Nothing will be stopped for pid 1.');
     expect(plan.refusals).toHaveLength(1);
-    expect(plan.refusals[0]).toMatch(/\(pid 1\) is init/);
+    // Windows: kill looks no names up for refused pids there (kill-deps.ts), and pid 1 is no process.
+    expect(plan.refusals[0]).toMatch(process.platform === 'win32' ? /^pid 1 is init/ : /\(pid 1\) is init/);
   });
 
-  it('stops the confirmed holder and reports the port free', async () => {
+  // Windows has no SIGTERM: the graceful stop there is a Ctrl+C on the target's console, which
+  // Porthole refuses to send to a console it is on itself (kill-console.ts), and this child shares
+  // this test's console: it would rightly be reported still running. test/os covers Windows' stops.
+  it.skipIf(process.platform === 'win32')('stops the confirmed holder and reports the port free', async () => {
     const child = await spawnHelper({ host: '127.0.0.1' });
     const { service } = makeService();
     const session = service.openSession(() => undefined);

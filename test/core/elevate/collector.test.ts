@@ -71,6 +71,7 @@ describe('the real CLI, streaming `porthole watch --json` on stdout', () => {
   });
 });
 
+// /bin/sh stands in for the wrapper that detaches the collector, and the folder's mode is POSIX's.
 describe.runIf(posix)('the file transport: --output in a private folder, stopped by deleting the file', () => {
   it('streams through the file, and the collector exits on its own once the file is gone', async () => {
     const l = await startListener('127.0.0.1');

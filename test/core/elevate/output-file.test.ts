@@ -26,6 +26,8 @@ describe('createOutputFile', () => {
     expect(readFileSync(file, 'utf8')).toBe('keep me');
   });
 
+  // Symlinks (which Windows makes only with a privilege) and POSIX folder modes, which
+  // createOutputFile checks only there.
   it.runIf(posix)('never follows a symlink, even a dangling one', () => {
     const link = path.join(dir, 'link.jsonl');
     symlinkSync(path.join(dir, 'target-elsewhere'), link);

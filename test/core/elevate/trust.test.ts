@@ -1,5 +1,5 @@
 // Before anything runs as root, its files must be ones no other user can swap.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,8 +65,11 @@ describe('untrustedReason', () => {
   });
 });
 
+// Mode bits and owners: POSIX's. On Windows trust.ts leaves the question to ACLs (see its header).
 describe.runIf(posix)('on the real file system', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'porthole-trust-'));
+  // The real path: macOS's temp folder is under /var, a symlink to /private/var, and a reason about
+  // a link's target names the target's real path.
+  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'porthole-trust-')));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses a collector in a world-writable folder, and names it', () => {
