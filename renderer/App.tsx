@@ -178,6 +178,12 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
     setSelectedKey(key);
     setDetailsOpen(true);
   }, []);
+  // Focus inside the pane would fall to the top of the page when it closes: back to the table, where
+  // the selection (and the arrow keys) are.
+  const setDetailsShown = useCallback((open: boolean) => {
+    if (!open && document.activeElement?.closest('.details')) document.querySelector<HTMLElement>('.app [role="grid"]')?.focus();
+    setDetailsOpen(open);
+  }, []);
   const onToggleGroup = useCallback(
     (id: string) =>
       setCollapsed((prev) => {
@@ -197,7 +203,7 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
   useShortcuts(
     filterRef,
     { items: view.items, selectedKey, detailsOpen, filterText, dialogOpen: kill.state.step === 'confirm' },
-    { select: setSelectedKey, setDetailsOpen, setFilterText, startKill: startKillSelected },
+    { select: setSelectedKey, setDetailsOpen: setDetailsShown, setFilterText, startKill: startKillSelected },
   );
 
   const port = pinnedPort(filter);
@@ -265,7 +271,7 @@ function MainView({ notifier, now, download }: { notifier: Notifier; now: () => 
             processes={processes}
             conflicts={conflicts}
             onSelect={setSelectedKey}
-            onClose={() => setDetailsOpen(false)}
+            onClose={() => setDetailsShown(false)}
             onKill={kill.start}
             onCheckPort={portCheck.run}
             now={now}

@@ -51,6 +51,14 @@ const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
 /** The server closes with 1008 (policy violation) when the token is wrong: retrying cannot help. */
 const POLICY_VIOLATION = 1008;
+/**
+ * What a call may wait for while a lost link is being retried: the page's own state, which the
+ * server has to hear again anyway. An action (plan or run a kill, check a port, open a URL) is
+ * refused at once instead: queued, it would run whenever the link came back (in minutes, or never,
+ * since a restarted server has a new token), behind a spinner that says nothing.
+ */
+const WAITS_FOR_RECONNECT: ReadonlySet<Verb> = new Set<Verb>(['ready', 'getSettings', 'setSettings', 'pause', 'resume']);
+const NOT_CONNECTED = 'Not connected to Porthole: the connection was lost and is being retried. Try again once it is back.';
 
 /**
  * The WebSocket beside the page: the page is http://HOST/<token>/ (or .../<token>/index.html,
@@ -81,6 +89,8 @@ export function createWsApi(options: WsApiOptions): WsApi {
   let retryTimer: unknown = null;
   let closed = false;
   let readyWanted = false;
+  /** This tab's own pause: the server forgets it with the connection, so a reconnect says it again. */
+  let pauseWanted = false;
   let everOpened = false;
 
   const emit = (event: ServerEvent) => {
@@ -123,9 +133,11 @@ export function createWsApi(options: WsApiOptions): WsApi {
       attempt = 0;
       const reconnected = everOpened;
       everOpened = true;
-      // After a reconnect the server has forgotten us: ask again for the full snapshot.
-      const readyQueued = [...unsent.values()].some((f) => f.verb === 'ready');
-      if (reconnected && readyWanted && !readyQueued) ws.send(JSON.stringify({ id: 0, verb: 'ready', args: [] } satisfies WsClientFrame));
+      // After a reconnect the server has forgotten us: ask again for the full snapshot, and pause
+      // again first if this tab was paused, so the status that comes with the snapshot already says so.
+      const queued = (verb: Verb) => [...unsent.values()].some((f) => f.verb === verb);
+      if (reconnected && pauseWanted && !queued('pause') && !queued('resume')) ws.send(JSON.stringify({ id: 0, verb: 'pause', args: [] } satisfies WsClientFrame));
+      if (reconnected && readyWanted && !queued('ready')) ws.send(JSON.stringify({ id: 0, verb: 'ready', args: [] } satisfies WsClientFrame));
       for (const { text } of unsent.values()) ws.send(text);
       unsent.clear();
     };
@@ -193,6 +205,8 @@ export function createWsApi(options: WsApiOptions): WsApi {
     },
     call<V extends Verb>(verb: V, ...args: VerbArgs<V>): Promise<VerbResults[V]> {
       if (verb === 'ready') readyWanted = true;
+      if (verb === 'pause' || verb === 'resume') pauseWanted = verb === 'pause';
+      if (everOpened && socket?.readyState !== OPEN && !WAITS_FOR_RECONNECT.has(verb)) return Promise.reject(new Error(NOT_CONNECTED));
       const id = nextId++;
       return new Promise<VerbResults[V]>((resolve, reject) => {
         inFlight.set(id, { resolve: resolve as (v: unknown) => void, reject });

@@ -14,13 +14,14 @@ export function ErrorBanner({ error, now = Date.now }: { error: CollectorError |
   if (!error) return null;
   const left = Math.ceil((error.at + error.retryInMs - now()) / 1000);
   const age = error.lastGoodAt !== null ? `Last good data from ${clockTime(error.lastGoodAt)}` : 'No data yet';
-  const retry = error.retryInMs <= 0 ? '' : left > 0 ? `; retrying in ${left} s` : '; retrying now…';
+  const retry = error.retryInMs <= 0 ? '.' : left > 0 ? `; retrying in ${left} s.` : '; retrying now…';
+  // The countdown stays out of the live region: ticking inside it, it would be read out every second.
   return (
-    <div className="banner banner-error" role="status">
-      <strong>{error.message}</strong> <span>
-        {age}
-        {retry}.
+    <div className="banner banner-error">
+      <span role="status">
+        <strong>{error.message}</strong> {age}
       </span>
+      {retry}
     </div>
   );
 }

@@ -34,8 +34,11 @@ export const FilterBar = forwardRef<HTMLInputElement, FilterBarProps>(function F
         autoCapitalize="off"
         aria-describedby={hints.length > 0 ? hintId : undefined}
       />
-      <span className="filter-count muted" aria-live="polite">
-        {value.trim() ? `${formatCount(shown)} of ${formatCount(total)}` : ''}
+      <span className="filter-count muted">{value.trim() ? `${formatCount(shown)} of ${formatCount(total)}` : ''}</span>
+      {/* Announced: the matches alone. The total moves with every poll on a busy machine, and a live
+          region reads out each change: "of 21,403" once a second would drown everything else. */}
+      <span className="sr-only" aria-live="polite">
+        {value.trim() ? `${formatCount(shown)} ${shown === 1 ? 'match' : 'matches'}` : ''}
       </span>
       {hints.length > 0 ? (
         <p id={hintId} className="filter-hint">

@@ -38,7 +38,17 @@ export function KillDialog({ req, plan, onConfirm, onCancel }: KillDialogProps) 
   const verb = req.force ? 'Force kill' : 'Kill';
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
-      <div ref={dialogRef} className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} aria-describedby={descId} onKeyDown={onKeyDown}>
+      {/* Focusable itself: a click on its text keeps focus in the dialog, so Esc and Tab still reach it. */}
+      <div
+        ref={dialogRef}
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        aria-describedby={descId}
+        tabIndex={-1}
+        onKeyDown={onKeyDown}
+      >
         <h2 id={titleId}>
           {verb} {n === 1 ? plan.candidates[0]!.name : `${n} processes`}?
         </h2>
@@ -99,14 +109,14 @@ function trapFocus(e: React.KeyboardEvent, root: HTMLElement | null) {
   if (!root) return;
   const focusable = [...root.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')].filter((el) => !el.hasAttribute('disabled'));
   if (focusable.length === 0) return;
-  const first = focusable[0]!;
-  const last = focusable[focusable.length - 1]!;
-  if (e.shiftKey && document.activeElement === first) {
+  // -1: the dialog itself has focus (after a click on its text); Tab goes in, never out.
+  const at = focusable.indexOf(document.activeElement as HTMLElement);
+  if (e.shiftKey && at <= 0) {
     e.preventDefault();
-    last.focus();
-  } else if (!e.shiftKey && document.activeElement === last) {
+    focusable[focusable.length - 1]!.focus();
+  } else if (!e.shiftKey && (at === -1 || at === focusable.length - 1)) {
     e.preventDefault();
-    first.focus();
+    focusable[0]!.focus();
   }
 }
 

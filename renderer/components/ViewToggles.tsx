@@ -1,4 +1,6 @@
 // "Listening | All" and "Group by process": the two view switches, both remembered in settings.
+import { useRef } from 'react';
+
 export interface ViewTogglesProps {
   listeningOnly: boolean;
   onListeningOnly: (v: boolean) => void;
@@ -7,6 +9,8 @@ export interface ViewTogglesProps {
 }
 
 export function ViewToggles({ listeningOnly, onListeningOnly, groupByProcess, onGroupByProcess }: ViewTogglesProps) {
+  const listeningRef = useRef<HTMLButtonElement>(null);
+  const allRef = useRef<HTMLButtonElement>(null);
   return (
     <div className="view-toggles">
       <div
@@ -17,13 +21,15 @@ export function ViewToggles({ listeningOnly, onListeningOnly, groupByProcess, on
           if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
             e.preventDefault();
             onListeningOnly(e.key === 'ArrowLeft');
+            // Focus goes with the choice, as in any radio group: it must not stay on the one just unchecked.
+            (e.key === 'ArrowLeft' ? listeningRef : allRef).current?.focus();
           }
         }}
       >
-        <button type="button" role="radio" aria-checked={listeningOnly} tabIndex={listeningOnly ? 0 : -1} onClick={() => onListeningOnly(true)}>
+        <button ref={listeningRef} type="button" role="radio" aria-checked={listeningOnly} tabIndex={listeningOnly ? 0 : -1} onClick={() => onListeningOnly(true)}>
           Listening
         </button>
-        <button type="button" role="radio" aria-checked={!listeningOnly} tabIndex={listeningOnly ? -1 : 0} onClick={() => onListeningOnly(false)}>
+        <button ref={allRef} type="button" role="radio" aria-checked={!listeningOnly} tabIndex={listeningOnly ? -1 : 0} onClick={() => onListeningOnly(false)}>
           All
         </button>
       </div>

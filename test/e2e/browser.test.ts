@@ -246,6 +246,126 @@ describe.skipIf(missing !== undefined)('browser mode in Chromium', { timeout: 60
     expect(isRunning(watcher.child)).toBe(true);
   });
 
+  it('480 px wide, the table scrolls sideways with its header: each heading stays over its column, and the row spans them all', async () => {
+    const listener = await spawnHelper({ host: '127.0.0.1' });
+    await setSettings({ filter: '' });
+    const page = await newPage({ width: 480, height: 800 });
+    await page.goto(appUrl('/'));
+    await filterTo(page, `port:${listener.port}`);
+    const r = row(page, `127.0.0.1:${listener.port}`);
+    await r.click();
+    await page.getByRole('complementary').getByRole('button', { name: 'Close details' }).click();
+    const scroller = page.locator('.grid-scroll');
+    const [scrollWidth, clientWidth] = await scroller.evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    expect(scrollWidth).toBeGreaterThan(clientWidth); // too narrow for every column: it scrolls
+    await scroller.evaluate((e) => (e.scrollLeft = e.scrollWidth));
+    await page.screenshot({ path: `${SHOTS}/narrow-scrolled.png` });
+    const left = async (l: Locator) => (await l.boundingBox())!.x;
+    for (const [heading, cell] of [
+      ['Process', r.getByRole('gridcell').nth(4)],
+      ['Flags', r.getByRole('gridcell').nth(6)],
+    ] as const) {
+      expect(Math.abs((await left(page.getByRole('columnheader', { name: heading }))) - (await left(cell)))).toBeLessThan(1);
+    }
+    expect(await r.getByRole('gridcell').nth(4).textContent()).toContain(String(listener.pid));
+    // The selected row's background and border reach its last cell, not just the first screenful.
+    const rowBox = (await r.boundingBox())!;
+    const lastCell = (await r.getByRole('gridcell').nth(6).boundingBox())!;
+    expect(rowBox.x + rowBox.width).toBeGreaterThanOrEqual(lastCell.x + lastCell.width);
+  });
+
+  it('a very long process name is cut in its cell, never the pid beside it', async () => {
+    const name = 'a-development-server-whose-name-goes-on-and-on-and-on-and-on';
+    const long = await spawnScript(`process.title = ${JSON.stringify(name)};\n${LISTEN_SCRIPT}`, { args: ['127.0.0.1', '0'] });
+    const port = long.info.port as number;
+    const page = await openApp();
+    await filterTo(page, `port:${port}`);
+    const cell = row(page, `127.0.0.1:${port}`).getByRole('gridcell').nth(4);
+    await cell.getByText(name, { exact: true }).waitFor();
+    const pid = cell.getByText(String(long.pid), { exact: true });
+    const within = async () => {
+      const c = (await cell.boundingBox())!;
+      const p = (await pid.boundingBox())!;
+      return p.width > 0 && p.x >= c.x && p.x + p.width <= c.x + c.width + 0.5;
+    };
+    expect(await within()).toBe(true);
+    // The details pane narrows the table further: still there.
+    await row(page, `127.0.0.1:${port}`).click();
+    await page.getByRole('complementary').waitFor();
+    await page.screenshot({ path: `${SHOTS}/long-process-name.png` });
+    expect(await within()).toBe(true);
+    expect(await cell.getByText(name, { exact: true }).getAttribute('title')).toBe(name);
+  });
+
+  it('in a short window the banners give way: a port check and a conflict still leave the table and the details room', async () => {
+    const v4 = await spawnScript(LISTEN_SCRIPT, { args: ['127.0.0.1', '0'] });
+    const port = v4.info.port as number;
+    const v6 = await spawnScript(LISTEN_SCRIPT, { args: ['::1', String(port)] });
+    expect(v6.info.port).toBe(port);
+    await setSettings({ filter: '' });
+    const height = 450;
+    const page = await newPage({ width: 800, height });
+    await page.goto(appUrl('/'));
+    await filterTo(page, `port:${port}`);
+    await row(page, `127.0.0.1:${port}`).click();
+    await page.getByRole('complementary').getByRole('button', { name: `Can a server bind :${port}?` }).click();
+    await page.getByRole('region', { name: 'Port check' }).getByText("can't bind").waitFor();
+    await page.locator('.banners').getByRole('region', { name: 'Conflicts', exact: true }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/short-window-banners.png` });
+    const box = async (selector: string) => (await page.locator(selector).boundingBox())!;
+    expect((await box('.workspace')).height).toBeGreaterThanOrEqual(0.4 * height - 1);
+    // Both rows of the conflict, the details' actions and the status line are on screen.
+    for (const endpoint of [`127.0.0.1:${port}`, `[::1]:${port}`]) {
+      const r = (await row(page, endpoint).boundingBox())!;
+      expect(r.y + r.height).toBeLessThanOrEqual((await box('.statusbar')).y);
+    }
+    const kill = (await page.getByRole('complementary').getByRole('button', { name: 'Kill', exact: true }).boundingBox())!;
+    expect(kill.y + kill.height).toBeLessThanOrEqual((await box('.statusbar')).y);
+    const status = await box('.statusbar');
+    expect(status.y + status.height).toBeLessThanOrEqual(height + 0.5);
+  });
+
+  it('a dropped connection: the data stays with a banner, an action fails at once, and a paused tab is still paused when the link is back', async () => {
+    const listener = await spawnHelper({ host: '127.0.0.1' });
+    await setSettings({ filter: '' });
+    const page = await newPage();
+    // The page's WebSocket through Playwright: passed to the server, or cut, at the test's word.
+    let down = false;
+    const links: Array<{ close(): Promise<void> }> = [];
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      if (down) return void ws.close();
+      ws.connectToServer();
+      links.push(ws);
+    });
+    expect((await page.goto(appUrl('/')))?.status()).toBe(200);
+    await filterTo(page, `pid:${listener.pid}`);
+    const r = row(page, `127.0.0.1:${listener.port}`);
+    await r.click();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByText('Paused: the view is frozen').waitFor();
+
+    down = true;
+    for (const ws of links.splice(0)) await ws.close();
+    await page.locator('.banner-error').getByText('Lost the connection to Porthole.').waitFor();
+    expect(await r.count()).toBe(1); // the data stays
+    // Kill while the link is down: said at once, not a "Checking…" that waits for a reconnect.
+    await page.getByRole('complementary').getByRole('button', { name: 'Kill', exact: true }).click();
+    await page.getByRole('alert').getByText(/Not connected to Porthole/).waitFor({ timeout: 3000 });
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+
+    down = false;
+    await page.locator('.banner-error').waitFor({ state: 'detached', timeout: 20_000 });
+    // Still this tab's pause: the server heard it again with the reconnect.
+    listener.child.kill('SIGTERM');
+    await listener.exited;
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // several polls at 250 ms
+    expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(1);
+    expect(await r.textContent()).not.toContain('(closed)');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await r.waitFor({ state: 'detached' });
+  });
+
   it('the tray quick-view renders, with a watched port taken by our listener', async () => {
     const listener = await spawnHelper({ host: '127.0.0.1' });
     // Pin our listener's port (the tray lists watched ports and the 1024-32767 dev range only).

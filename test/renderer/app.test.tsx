@@ -24,6 +24,24 @@ describe('main window', () => {
     await waitFor(() => expect(api.callsOf('setSettings')).toContainEqual([{ listeningOnly: false }]));
   });
 
+  it('Listening | All by keyboard: the arrows check the other radio and focus follows it, so Space keeps the choice', async () => {
+    await renderApp();
+    const user = userEvent.setup();
+    const listening = screen.getByRole('radio', { name: 'Listening' });
+    const all = screen.getByRole('radio', { name: 'All' });
+    listening.focus();
+    await user.keyboard('{ArrowRight}');
+    expect(all.getAttribute('aria-checked')).toBe('true');
+    expect(document.activeElement).toBe(all);
+    expect(bodyRows()).toHaveLength(6);
+    await user.keyboard(' ');
+    expect(all.getAttribute('aria-checked')).toBe('true');
+    await user.keyboard('{ArrowLeft}');
+    expect(listening.getAttribute('aria-checked')).toBe('true');
+    expect(document.activeElement).toBe(listening);
+    expect(bodyRows()).toHaveLength(5);
+  });
+
   it('focuses the filter with "/" and with Ctrl+F', async () => {
     await renderApp();
     const user = userEvent.setup();
@@ -57,6 +75,21 @@ describe('main window', () => {
     expect(bodyRows()).toHaveLength(1);
     act(() => api.emit({ type: 'settings', settings: { ...api.settings, filter: '5173' } }));
     expect(filterBox().value).toBe('5173');
+  });
+
+  it('announces the matches of a filter, not the total that moves with every poll', async () => {
+    const { api } = await renderApp();
+    await userEvent.type(filterBox(), 'port:5432');
+    const live = filterBox().closest('.filterbar')!.querySelector('[aria-live]')!;
+    const visible = filterBox().closest('.filterbar')!.querySelector('.filter-count')!;
+    expect(live.textContent).toBe('1 match');
+    const before = visible.textContent;
+    // Another process opens a socket elsewhere: the total changes, the matches don't.
+    act(() => api.emit({ type: 'delta', seq: 2, delta: delta({ added: [sock({ localPort: 7000, pids: [4821] })] }) }));
+    expect(visible.textContent).not.toBe(before);
+    expect(live.textContent).toBe('1 match');
+    await userEvent.type(filterBox(), '{Backspace}{Backspace}{Backspace}{Backspace}');
+    expect(live.textContent).toMatch(/^\d+ matches$/);
   });
 
   it('says a filtered-out port is free', async () => {
@@ -145,6 +178,22 @@ describe('main window', () => {
     expect(details()).toBeTruthy();
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('complementary')).toBeNull();
+  });
+
+  it('closing the details from inside them (Esc, or × by keyboard) puts focus back on the table, not at the top of the page', async () => {
+    await renderApp();
+    const user = userEvent.setup();
+    const grid = screen.getByRole('grid', { name: 'Sockets' });
+    fireEvent.click(rowWith('127.0.0.1:5173')!);
+    within(details()).getByRole('button', { name: 'Copy' }).focus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('complementary')).toBeNull();
+    expect(document.activeElement).toBe(grid);
+    await user.keyboard('{Enter}'); // the selection is still there: Enter opens it again
+    within(details()).getByRole('button', { name: 'Close details' }).focus();
+    await user.keyboard('{Enter}');
+    expect(screen.queryByRole('complementary')).toBeNull();
+    expect(document.activeElement).toBe(grid);
   });
 
   it('exports the current view', async () => {

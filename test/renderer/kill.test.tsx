@@ -69,6 +69,29 @@ describe('kill flow', () => {
     expect(api.callsOf('kill')).toHaveLength(0);
   });
 
+  it('a click on the dialog text keeps the keyboard in the dialog: Esc still cancels, Tab and Shift+Tab stay inside', async () => {
+    const api = killApi();
+    await openKill(api);
+    let d = await screen.findByRole('dialog');
+    await userEvent.click(within(d).getByText('Stop 1 process(es)'));
+    expect(d.contains(document.activeElement)).toBe(true);
+    await userEvent.keyboard('{Shift>}{Tab}{/Shift}');
+    expect(document.activeElement).toBe(within(d).getByRole('button', { name: 'Kill' }));
+    await userEvent.click(within(d).getByText('Stop 1 process(es)'));
+    await userEvent.tab();
+    expect(document.activeElement).toBe(within(d).getByRole('button', { name: 'Cancel' }));
+    await userEvent.click(within(d).getByRole('heading', { name: 'Kill node?' }));
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(api.callsOf('kill')).toHaveLength(0);
+    // And again from the start: a fresh dialog behaves the same.
+    await userEvent.click(within(details()).getByRole('button', { name: 'Kill' }));
+    d = await screen.findByRole('dialog');
+    await userEvent.click(within(d).getByText('Stop 1 process(es)'));
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
   it('Electron: no in-page dialog (main asks natively); kills with the planned identities', async () => {
     const api = killApi('electron');
     await openKill(api);

@@ -111,6 +111,45 @@ describe('createWsApi', () => {
     expect(h.timers[2]!.ms).toBe(500);
   });
 
+  it('while a lost link is retried, refuses an action at once (it would run whenever the link came back), and keeps state changes for the reconnect', async () => {
+    const h = harness();
+    void h.api.call('ready').catch(() => undefined);
+    h.last().open();
+    h.last().drop();
+    // What a call has come to by the next macrotask: its error, 'resolved', or still 'pending'.
+    const settled = (p: Promise<unknown>) => Promise.race([p.then(() => 'resolved', (e: Error) => e.message), new Promise((r) => setTimeout(() => r('pending'), 0))]);
+    const actions = [
+      h.api.call('planKill', { target: { port: 3000 }, tree: false }),
+      h.api.call('kill', { target: { pid: 4821 }, tree: false, force: false, confirmed: [{ pid: 4821, startTime: 1 }] }),
+      h.api.call('diagnose', 3000),
+    ].map(settled);
+    for (const outcome of await Promise.all(actions)) expect(outcome).toMatch(/^Not connected to Porthole/);
+    expect(await settled(h.api.call('setSettings', { filter: 'port:3000' }))).toBe('pending');
+    h.timers[0]!.fn();
+    h.last().open();
+    expect(h.last().sent.map((f) => f.verb)).toEqual(['ready', 'setSettings']);
+    expect(h.last().sent.some((f) => f.verb === 'planKill' || f.verb === 'kill' || f.verb === 'diagnose')).toBe(false);
+    // Connected again: actions go through as before.
+    void h.api.call('diagnose', 3000);
+    expect(h.last().sent.at(-1)!.verb).toBe('diagnose');
+  });
+
+  it("a tab's pause outlives a reconnect: it is said again before ready, so the fresh snapshot comes paused", () => {
+    const h = harness();
+    void h.api.call('ready').catch(() => undefined);
+    h.last().open();
+    void h.api.call('pause').catch(() => undefined);
+    h.last().drop();
+    h.timers[0]!.fn();
+    h.last().open();
+    expect(h.last().sent.map((f) => f.verb)).toEqual(['pause', 'ready']);
+    void h.api.call('resume').catch(() => undefined);
+    h.last().drop();
+    h.timers[1]!.fn();
+    h.last().open();
+    expect(h.last().sent.map((f) => f.verb)).toEqual(['ready']);
+  });
+
   it('stops retrying when the server refuses the token', () => {
     const h = harness();
     h.last().drop(1008);

@@ -92,7 +92,10 @@ function ProcessCell({ socket: s, process }: { socket: Socket; process: ProcessI
   const extra = s.pids.length > 1 ? ` +${s.pids.length - 1}` : '';
   return (
     <>
-      <span className="pname">{process?.name ?? 'unknown'}</span> <span className="pid">{pid}{extra}</span>
+      <span className="pname" title={process?.name}>
+        {process?.name ?? 'unknown'}
+      </span>{' '}
+      <span className="pid">{pid}{extra}</span>
     </>
   );
 }

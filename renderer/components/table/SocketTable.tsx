@@ -37,6 +37,7 @@ export function SocketTable(props: SocketTableProps) {
   const { items, sort, onSortChange, selectedKey } = props;
   const gridId = useId();
   const scrollRef = useRef<HTMLDivElement>(null);
+  const headRef = useRef<HTMLDivElement>(null);
 
   const sorting = useMemo<SortingState>(() => [{ id: sort.column, desc: sort.desc }], [sort]);
   const onSortingChange = useCallback(
@@ -116,7 +117,7 @@ export function SocketTable(props: SocketTableProps) {
       aria-activedescendant={activeRendered ? rowId(selectedIndex) : undefined}
       tabIndex={0}
     >
-      <div role="rowgroup" className="grid-head">
+      <div role="rowgroup" className="grid-head" ref={headRef}>
         {table.getHeaderGroups().map((group) => (
           <div role="row" key={group.id} aria-rowindex={1} className="row head-row">
             {group.headers.map((header) => {
@@ -140,7 +141,8 @@ export function SocketTable(props: SocketTableProps) {
           </div>
         ))}
       </div>
-      <div className="grid-scroll" ref={scrollRef}>
+      {/* The header sits outside the scroller (so it never scrolls away): it follows sideways by hand. */}
+      <div className="grid-scroll" ref={scrollRef} onScroll={(e) => headRef.current && (headRef.current.scrollLeft = e.currentTarget.scrollLeft)}>
         {items.length === 0 ? (
           props.empty
         ) : (
