@@ -87,6 +87,8 @@ export interface ResolveOptions {
 export class InodeOwnerIndex {
   private readonly processes = new Map<number, ProcessFds>();
   private readonly unreadable = new Set<number>();
+  /** Processes of other users (see ownProcess). */
+  private readonly othersProcesses = new Set<number>();
   private readonly protectedPids = new Set<number>();
   /** Processes whose main thread has exited: the fd directory of a thread still alive (see listFds). */
   private readonly threadFdDirs = new Map<number, string>();
@@ -299,6 +301,7 @@ export class InodeOwnerIndex {
     const alive = new Set(pids);
     for (const pid of this.processes.keys()) if (!alive.has(pid)) this.dropProcess(pid);
     for (const pid of this.unreadable) if (!alive.has(pid)) this.unreadable.delete(pid);
+    for (const pid of this.othersProcesses) if (!alive.has(pid)) this.othersProcesses.delete(pid);
     for (const pid of this.protectedPids) if (!alive.has(pid)) this.protectedPids.delete(pid);
     for (const pid of pids) this.refreshProcess(pid, full, relist);
     this.pids = pids;
@@ -478,7 +481,16 @@ export class InodeOwnerIndex {
         return this.listFds(pid);
       }
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'EPERM') this.unreadable.add(pid);
+      if (code === 'EACCES' || code === 'EPERM') {
+        // Not root: a zombie leader's fd folder is closed even to its own user; a live thread's is not.
+        const thread = this.ownProcess(pid) ? this.liveThreadFds(pid) : undefined;
+        if (thread) {
+          this.threadFdDirs.set(pid, thread.dir);
+          this.unreadable.delete(pid);
+          return thread.names;
+        }
+        this.unreadable.add(pid);
+      }
       this.dropProcess(pid);
       return undefined;
     }
@@ -496,6 +508,19 @@ export class InodeOwnerIndex {
       this.threadFdDirs.delete(pid);
     }
     return names;
+  }
+
+  /** Whether `pid` runs as our own user; remembered when it does not, so another user's process costs one stat. */
+  private ownProcess(pid: number): boolean {
+    const uid = process.getuid?.();
+    if (uid === undefined || this.othersProcesses.has(pid)) return false;
+    try {
+      if (statSync(`${this.procRoot}/${pid}`).uid === uid) return true;
+    } catch {
+      return false; // gone
+    }
+    this.othersProcesses.add(pid);
+    return false;
   }
 
   /** The fds of a live thread other than the leader (see liveThreadDir), with where they were listed. */
