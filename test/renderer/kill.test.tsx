@@ -110,12 +110,24 @@ describe('kill flow', () => {
 
   it('after a failed graceful stop offers Kill tree and Force kill, and force goes through the dialog again', async () => {
     const api = killApi().on('kill', (req) =>
-      req.force ? killResult() : killResult({ ok: false, summary: 'node (pid 4821) is still running after SIGTERM.', portFree: false, stillRunning: [4821] }),
+      req.force
+        ? killResult()
+        : killResult({
+            ok: false,
+            summary: 'node (pid 4821) is still running after SIGTERM.',
+            // The engine's words, written for the command line.
+            advice: 'Retry with --force to follow SIGTERM with SIGKILL, which cannot be ignored.',
+            portFree: false,
+            stillRunning: [4821],
+          }),
     );
     await openKill(api);
     await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Kill' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('still running after SIGTERM');
+    // Beside a Force kill button, the advice names the button, not a flag.
+    expect(alert.textContent).toContain('Press Force kill to follow SIGTERM with SIGKILL, which cannot be ignored.');
+    expect(alert.textContent).not.toContain('--force');
     expect(alert.textContent).toContain('The port is still in use.');
     expect(within(alert).getByRole('button', { name: 'Kill tree' })).toBeTruthy();
     await userEvent.click(within(alert).getByRole('button', { name: 'Force kill' }));
