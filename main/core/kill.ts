@@ -44,6 +44,8 @@ export interface ExecuteOptions {
   restartWatchMs?: number;
   /** Cancels waiting and any further signals; the report says what was done so far. */
   signal?: AbortSignal;
+  /** How the report's reader asks for a forced stop: "--force" on the command line (the default), the app's "Force kill" button. */
+  forceWord?: string;
   deps?: Partial<KillDeps>;
 }
 
@@ -190,7 +192,7 @@ export async function executeKill(plan: KillPlan, options: ExecuteOptions = {}):
     // what was asked: the port is free, proven by a bind.
     ok: !aborted && plan.refusals.length === 0 && portFree !== false && (gone || portFree === true),
     summary: summarize(ordered, ports, aborted),
-    advice: advise(ordered, plan, force, ports, deps.platform, portFree),
+    advice: advise(ordered, plan, force, ports, deps.platform, portFree, options.forceWord ?? '--force'),
   };
 }
 
@@ -238,17 +240,25 @@ function summarize(results: KillResult[], ports: KillReport['ports'], aborted: b
   return parts.join(' ');
 }
 
-function advise(results: KillResult[], plan: KillPlan, force: boolean, ports: KillReport['ports'], platform: NodeJS.Platform, portFree: boolean | null): string | null {
+function advise(
+  results: KillResult[],
+  plan: KillPlan,
+  force: boolean,
+  ports: KillReport['ports'],
+  platform: NodeJS.Platform,
+  portFree: boolean | null,
+  forceWord: string,
+): string | null {
   const has = (o: KillOutcome) => results.some((r) => r.outcome === o);
   const restarted = ports.find((p) => p.restartedBy)?.restartedBy;
   if (restarted) return `Started again by ${restarted.by}. To stop it for good: ${restarted.stop}`;
   if (has('still-running') && !force && portFree === true) {
-    return 'It has let go of the port and is still shutting down (finishing open connections, say); --force would cut that short.';
+    return `It has let go of the port and is still shutting down (finishing open connections, say); ${forceWord} would cut that short.`;
   }
   // Windows' forced stop is taskkill /F (TerminateProcess), and its graceful one may not be SIGTERM at all.
   const windows = platform === 'win32';
   if (has('still-running') && !force) {
-    return windows ? 'Retry with --force to end it with taskkill /F, which it cannot refuse.' : 'Retry with --force to follow SIGTERM with SIGKILL, which cannot be ignored.';
+    return `Retry with ${forceWord} to ${windows ? 'end it with taskkill /F, which it cannot refuse' : 'follow SIGTERM with SIGKILL, which cannot be ignored'}.`;
   }
   if (has('still-running')) {
     return windows

@@ -234,7 +234,8 @@ export class PortholeService {
     if (this.deps.confirmKill && !(await this.deps.confirmKill(view))) {
       return { ok: false, declined: true, summary: 'Cancelled: nothing was signalled.', advice: null, portFree: null, stillRunning: [] };
     }
-    const report = await executeKill(plan, { force: request.force, ...(this.deps.sockets ? { deps: { sockets: this.deps.sockets } } : {}) });
+    // The app's toast offers a Force kill button, not a flag.
+    const report = await executeKill(plan, { force: request.force, forceWord: 'Force kill', ...(this.deps.sockets ? { deps: { sockets: this.deps.sockets } } : {}) });
     void this.deps.monitor.pollNow();
     return { ok: report.ok, summary: report.summary, advice: report.advice, portFree: report.portFree, stillRunning: report.stillRunning };
   }

@@ -1,6 +1,5 @@
 // What happened after Kill: progress, the result (and whether the port is free), refusals, errors.
 // After a graceful stop that left processes running, offers "Kill tree" and "Force kill".
-import { adviceForButtons } from '../kill/advice.js';
 import type { KillFlowState } from '../kill/useKillFlow.js';
 
 export interface KillOutcomeProps {
@@ -56,7 +55,7 @@ export function KillOutcome({ state, onDismiss, onEscalate }: KillOutcomeProps) 
       <p>{result.summary}</p>
       {result.portFree === true ? <p className="port-free">✓ The port is free.</p> : null}
       {result.portFree === false ? <p>The port is still in use.</p> : null}
-      {result.advice ? <p className="muted">{adviceForButtons(result.advice)}</p> : null}
+      {result.advice ? <p className="muted">{result.advice}</p> : null}
       <div className="toast-actions">
         {canEscalate && !req.tree ? (
           <button type="button" onClick={() => onEscalate('tree')}>

